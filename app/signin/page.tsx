@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { auth } from "@/auth";
+import { devSignIn, githubSignIn } from "@/app/signin/actions";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { DISPLAY_NAME_MAX_LENGTH } from "@/lib/dev-login";
+import { authConfigProblems, isDevLoginEnabled, isGitHubEnabled, readAuthEnv } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/safe-callback";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const ERROR_MESSAGES: Record<string, string> = {
+  CredentialsSignin: "Enter a display name (1–40 characters) to sign in.",
+  AccessDenied: "Sign-in was refused.",
+  Configuration: "Sign-in is not configured correctly on this server. Check the server logs.",
+};
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+}) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
+  const session = await auth();
+  if (session?.user) redirect(callbackUrl);
+
+  const env = readAuthEnv();
+  const github = isGitHubEnabled(env);
+  const devLogin = isDevLoginEnabled(env);
+  const problems = authConfigProblems(env);
+  const error = params.error ? (ERROR_MESSAGES[params.error] ?? "Could not sign you in. Try again.") : null;
+
+  return (
+    <div className="mx-auto max-w-sm space-y-4">
+      <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
+
+      {problems.length > 0 ? (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          Sign-in is not configured. Missing environment variable(s): <code>{problems.join(", ")}</code>.
+        </p>
+      ) : null}
+
+      {devLogin && env.NODE_ENV === "production" ? (
+        <p
+          data-testid="dev-login-notice"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          Dev sign-in enabled: anyone can sign in with any name. Unset <code>AUTH_DEV_LOGIN</code> before real users
+          arrive.
+        </p>
+      ) : null}
+
+      {error ? (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+
+      {github ? (
+        <Card className="p-4">
+          <form action={githubSignIn}>
+            <input type="hidden" name="callbackUrl" value={callbackUrl} />
+            <Button type="submit" className="w-full">
+              Continue with GitHub
+            </Button>
+          </form>
+        </Card>
+      ) : null}
+
+      {devLogin ? (
+        <Card className="p-4">
+          <form action={devSignIn} className="space-y-3">
+            <input type="hidden" name="callbackUrl" value={callbackUrl} />
+            <div className="space-y-1">
+              <label htmlFor="dev-name" className="text-sm font-medium">
+                Display name
+              </label>
+              <Input id="dev-name" name="name" required maxLength={DISPLAY_NAME_MAX_LENGTH} autoComplete="nickname" placeholder="Ada" />
+              <p className="text-xs text-zinc-500">Dev sign-in: no password, for local development and tests.</p>
+            </div>
+            <Button type="submit" variant="secondary" className="w-full">
+              Sign in with a name
+            </Button>
+          </form>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

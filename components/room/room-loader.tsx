@@ -1,0 +1,17 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { ConnectingView } from "@/components/room/connecting-view";
+
+/**
+ * The MeshAgent SDK is only needed on room pages, and only in the browser:
+ * load it (and the room UI) as its own chunk, after the page shell renders.
+ */
+const RoomConnection = dynamic(
+  () => import("@/components/room/room-connection").then((module) => module.RoomConnection),
+  { ssr: false, loading: () => <ConnectingView phase="loading" /> },
+);
+
+export function RoomLoader({ room, userName }: { room: string; userName: string }) {
+  return <RoomConnection room={room} userName={userName} />;
+}

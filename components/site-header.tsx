@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { auth, signOut } from "@/auth";
+import { Button } from "@/components/ui/button";
+
+export async function SiteHeader() {
+  const session = await auth();
+  const name = session?.user?.name ?? session?.user?.email;
+
+  return (
+    <header className="border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/80">
+      <div className="mx-auto flex h-14 max-w-5xl items-center justify-between gap-4 px-4 sm:px-6">
+        <Link href="/" className="font-semibold tracking-tight">
+          MeshAgent Starter
+        </Link>
+        {session?.user ? (
+          <div className="flex items-center gap-3 text-sm">
+            <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
+              Signed in as <span data-testid="signed-in-user" className="font-medium text-zinc-900 dark:text-zinc-100">{name}</span>
+            </span>
+            <form
+              action={async () => {
+                "use server";
+                await signOut({ redirectTo: "/" });
+              }}
+            >
+              <Button type="submit" variant="ghost">
+                Sign out
+              </Button>
+            </form>
+          </div>
+        ) : (
+          <Link href="/signin" className="text-sm font-medium hover:underline">
+            Sign in
+          </Link>
+        )}
+      </div>
+    </header>
+  );
+}
