@@ -1,0 +1,92 @@
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
+import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
+import { ROOM_PORT, ROOM_SECRET } from "./env";
+
+/** The local room server the app under test points at, owned by the test worker so tests can stop and restart it. */
+export interface RoomServerControl {
+  server(): DevRoomServer;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+async function start(): Promise<DevRoomServer> {
+  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET! });
+}
+
+export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServerControl }>({
+  roomServer: [
+    async ({}, use) => {
+      let current: DevRoomServer | null = await start();
+      await use({
+        server: () => {
+          if (!current) throw new Error("room server is stopped");
+          return current;
+        },
+        stop: async () => {
+          await current?.close();
+          current = null;
+        },
+        restart: async () => {
+          await current?.close();
+          current = await start();
+        },
+      });
+      await current?.close();
+    },
+    { scope: "worker", auto: true },
+  ],
+  roomPage: async ({ page }, use) => {
+    await use(new RoomPage(page));
+  },
+});
+
+export { expect };
+
+/** Sign in with dev sign-in from the sign-in page, optionally returning to `callbackUrl`. */
+export async function signIn(page: Page, name: string, callbackUrl = "/"): Promise<void> {
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  await page.getByLabel("Display name").fill(name);
+  await page.getByRole("button", { name: "Sign in with a name" }).click();
+  await page.waitForURL((url) => url.pathname === callbackUrl.split("?")[0]);
+}
+
+/** A second person in their own browser context, signed in. */
+export async function newSignedInPage(browser: Browser, name: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, name);
+  return page;
+}
+
+export class RoomPage {
+  constructor(readonly page: Page) {}
+
+  async open(room: string) {
+    await this.page.goto(`/rooms/${room}`);
+  }
+
+  connected() {
+    return this.page.getByTestId("room-connected");
+  }
+
+  async expectLive() {
+    await expect(this.page.locator('[data-testid="room-connected"][data-connection="live"]')).toBeVisible();
+  }
+
+  participants() {
+    return this.page.getByTestId("participant");
+  }
+
+  failure() {
+    return this.page.getByTestId("room-failed");
+  }
+
+  async send(text: string) {
+    await this.page.getByLabel("Message").fill(text);
+    await this.page.getByLabel("Message").press("Enter");
+  }
+
+  messages() {
+    return this.page.getByTestId("chat-message");
+  }
+}

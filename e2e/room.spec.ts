@@ -1,0 +1,71 @@
+import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
+
+test("sign in, open the default room from the home page, see the connected view", async ({ page, roomPage }) => {
+  await signIn(page, "Ada");
+  await page.getByRole("link", { name: "Join #lobby" }).click();
+  await expect(page).toHaveURL(/\/rooms\/lobby$/);
+  await roomPage.expectLive();
+  await expect(page.getByRole("heading", { name: "#lobby" })).toBeVisible();
+  await expect(page.getByTestId("participant-list")).toContainText("Ada");
+  await expect(page.getByText("No messages yet")).toBeVisible();
+});
+
+test("two people in one room see each other and chat both ways", async ({ browser, roomServer }) => {
+  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
+  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
+
+  await alice.open("chat");
+  await alice.expectLive();
+  await bob.open("chat");
+  await bob.expectLive();
+
+  await expect(alice.participants()).toHaveText(["Bob"]);
+  await expect(bob.participants()).toHaveText(["Alice"]);
+
+  await alice.send("Hello Bob");
+  await expect(alice.messages().last()).toHaveAttribute("data-status", "sent");
+  await expect(bob.messages().last()).toContainText("Alice");
+  await expect(bob.messages().last()).toContainText("Hello Bob");
+
+  await bob.send("Hi Alice\nsecond line");
+  await expect(alice.messages().last()).toContainText("Bob");
+  await expect(alice.messages().last()).toContainText("Hi Alice");
+
+  // The room server agrees: exactly these two, with messaging on.
+  const inRoom = roomServer.server().stats().rooms.chat ?? [];
+  expect(inRoom.map((participant) => participant.name).sort()).toEqual(["Alice", "Bob"]);
+  expect(inRoom.every((participant) => participant.messaging)).toBe(true);
+
+  // Bob leaves: Alice's list updates.
+  await bob.page.goto("/");
+  await expect(alice.participants()).toHaveCount(0);
+
+  await alice.page.context().close();
+  await bob.page.context().close();
+});
+
+test("typing a room name opens that room, and a malformed one is explained", async ({ page, roomPage }) => {
+  await signIn(page, "Margaret");
+  await page.getByLabel("Or open any room").fill("Bad/Name!");
+  await page.getByRole("button", { name: "Open" }).click();
+  await expect(page.locator("#room-name-error")).toContainText("lowercase letters");
+
+  await page.getByLabel("Or open any room").fill("Presence");
+  await page.getByRole("button", { name: "Open" }).click();
+  await expect(page).toHaveURL(/\/rooms\/presence$/);
+  await roomPage.expectLive();
+});
+
+test("a malformed room name in the URL shows an explanation, not a crash", async ({ page }) => {
+  await signIn(page, "Hedy");
+  await page.goto("/rooms/NOT_valid!");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Invalid room name");
+});
+
+test("a room refused by MESHAGENT_ROOMS shows the no-access view", async ({ page, roomPage }) => {
+  await signIn(page, "Mallory");
+  await roomPage.open("secret-room");
+  await expect(roomPage.failure()).toBeVisible();
+  await expect(roomPage.failure()).toHaveAttribute("data-kind", "forbidden");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("No access to this room");
+});

@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+import { APP_PORT, AUTH_SECRET, DEV_ROOM_SECRET_CANARY, E2E_ROOMS, ROOM_PORT, ROOM_SECRET } from "./e2e/env";
+
+/**
+ * End-to-end tests run against a production build (`next build && next start`)
+ * pointed at a local dev room server that the tests own (see e2e/fixtures.ts),
+ * so they can stop and restart it. Everything is on loopback; nothing needs an
+ * account or the internet.
+ */
+
+/** A system Chromium where one is installed (CI, Debian), else Playwright's own browser. */
+function chromiumExecutable(): string | undefined {
+  if (process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH) return process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH;
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
+}
+
+const executablePath = chromiumExecutable();
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: false,
+  // One worker: the tests share one room server and one app server on a 2-core machine.
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: executablePath
+          ? {
+              executablePath,
+              args: [
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+              ],
+            }
+          : {},
+      },
+    },
+  ],
+  webServer: {
+    command: `npm run build && npm run start -- --hostname 127.0.0.1 --port ${APP_PORT}`,
+    url: `http://127.0.0.1:${APP_PORT}/api/auth/providers`,
+    timeout: 180_000,
+    // Never reuse: a server from an earlier run holds other secrets.
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      AUTH_SECRET,
+      AUTH_TRUST_HOST: "true",
+      AUTH_DEV_LOGIN: "true",
+      AUTH_URL: `http://127.0.0.1:${APP_PORT}`,
+      MESHAGENT_API_URL: `ws://127.0.0.1:${ROOM_PORT}`,
+      MESHAGENT_SECRET: ROOM_SECRET,
+      MESHAGENT_ROOMS: E2E_ROOMS.join(","),
+      MESHAGENT_TOKEN_TTL_SECONDS: "120",
+      // Canary: present at build time, must never reach the client bundle (e2e/bundle-secrets.spec.ts).
+      DEV_ROOM_SECRET: DEV_ROOM_SECRET_CANARY,
+    },
+  },
+});
