@@ -43,8 +43,9 @@ const config: NextAuthConfig = {
   logger: {
     // A refused dev sign-in is an expected outcome shown on the page, not a server error with a stack.
     error(error) {
-      if (error.name === "CredentialsSignin") return;
-      console.error(`[auth][error] ${error.name}: ${error.message}`);
+      const type = "type" in error ? String(error.type) : error.name;
+      if (type === "CredentialsSignin") return;
+      console.error(`[auth][error] ${type}: ${error.message}`);
     },
   },
   callbacks: {

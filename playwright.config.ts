@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { APP_PORT, AUTH_SECRET, DEV_ROOM_SECRET_CANARY, E2E_ROOMS, ROOM_PORT, ROOM_SECRET } from "./e2e/env";
+import { APP_PORT, AUTH_SECRET, DEV_APP_PORT, DEV_ROOM_SECRET_CANARY, E2E_ROOMS, ROOM_PORT, ROOM_SECRET } from "./e2e/env";
 
 /**
  * End-to-end tests run against a production build (`next build && next start`)
@@ -16,6 +16,20 @@ function chromiumExecutable(): string | undefined {
 }
 
 const executablePath = chromiumExecutable();
+
+/** The app under test talks to the tests' room server; only these rooms are allowed. */
+const appEnv = {
+  AUTH_SECRET,
+  AUTH_TRUST_HOST: "true",
+  AUTH_DEV_LOGIN: "true",
+  MESHAGENT_API_URL: `ws://127.0.0.1:${ROOM_PORT}`,
+  MESHAGENT_SECRET: ROOM_SECRET,
+  MESHAGENT_ROOMS: E2E_ROOMS.join(","),
+  MESHAGENT_TOKEN_TTL_SECONDS: "120",
+  NEXT_TELEMETRY_DISABLED: "1",
+  // Canary: present at build time, must never reach the client bundle (e2e/bundle-secrets.spec.ts).
+  DEV_ROOM_SECRET: DEV_ROOM_SECRET_CANARY,
+};
 
 export default defineConfig({
   testDir: "./e2e",
@@ -54,26 +68,27 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `npm run build && npm run start -- --hostname 127.0.0.1 --port ${APP_PORT}`,
-    url: `http://127.0.0.1:${APP_PORT}/api/auth/providers`,
-    timeout: 180_000,
-    // Never reuse: a server from an earlier run holds other secrets.
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      AUTH_SECRET,
-      AUTH_TRUST_HOST: "true",
-      AUTH_DEV_LOGIN: "true",
-      AUTH_URL: `http://127.0.0.1:${APP_PORT}`,
-      MESHAGENT_API_URL: `ws://127.0.0.1:${ROOM_PORT}`,
-      MESHAGENT_SECRET: ROOM_SECRET,
-      MESHAGENT_ROOMS: E2E_ROOMS.join(","),
-      MESHAGENT_TOKEN_TTL_SECONDS: "120",
-      // Canary: present at build time, must never reach the client bundle (e2e/bundle-secrets.spec.ts).
-      DEV_ROOM_SECRET: DEV_ROOM_SECRET_CANARY,
+  webServer: [
+    {
+      command: `npm run build && npm run start -- --hostname 127.0.0.1 --port ${APP_PORT}`,
+      url: `http://127.0.0.1:${APP_PORT}/api/auth/providers`,
+      timeout: 180_000,
+      // Never reuse: a server from an earlier run holds other secrets.
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { ...appEnv, NODE_ENV: "production", AUTH_URL: `http://127.0.0.1:${APP_PORT}` },
     },
-  },
+    {
+      // Development mode, where React StrictMode double-runs effects. Its own
+      // build folder, so it never races the production build above.
+      command: `npx next dev --hostname 127.0.0.1 --port ${DEV_APP_PORT}`,
+      url: `http://127.0.0.1:${DEV_APP_PORT}/api/auth/providers`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { ...appEnv, NEXT_DIST_DIR: ".next-e2e-dev", AUTH_URL: `http://127.0.0.1:${DEV_APP_PORT}` },
+    },
+  ],
 });

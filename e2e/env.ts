@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 
 /** Ports and secrets shared by playwright.config.ts (the app server) and the test workers (the room server). */
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+/** `next dev` (React StrictMode on) for e2e/strict-mode.spec.ts. */
+export const DEV_APP_PORT = Number(process.env.E2E_DEV_APP_PORT ?? 3101);
 export const ROOM_PORT = Number(process.env.E2E_ROOM_PORT ?? 7717);
 
 // Generated once in the runner process; workers inherit its environment.
