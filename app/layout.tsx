@@ -7,6 +7,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "MeshAgent Next.js Starter", template: "%s · MeshAgent Starter" },
   description: "Signed-in users meet AI agents and each other in a MeshAgent room.",
+  icons: { icon: "/logo.svg" },
 };
 
 export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
