@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { SYSTEM_CHROMIUM_ARGS, systemChromium } from "./e2e/browser";
 import { APP_PORT, AUTH_SECRET, DEV_APP_PORT, DEV_ROOM_SECRET_CANARY, E2E_ROOMS, ROOM_PORT, ROOM_SECRET } from "./e2e/env";
 
 /**
@@ -9,13 +9,7 @@ import { APP_PORT, AUTH_SECRET, DEV_APP_PORT, DEV_ROOM_SECRET_CANARY, E2E_ROOMS,
  * account or the internet.
  */
 
-/** A system Chromium where one is installed (CI, Debian), else Playwright's own browser. */
-function chromiumExecutable(): string | undefined {
-  if (process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH) return process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH;
-  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
-}
-
-const executablePath = chromiumExecutable();
+const executablePath = systemChromium();
 
 /** The app under test talks to the tests' room server; only these rooms are allowed. */
 const appEnv = {
@@ -54,15 +48,7 @@ export default defineConfig({
         launchOptions: executablePath
           ? {
               executablePath,
-              args: [
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--no-first-run",
-              ],
+              args: SYSTEM_CHROMIUM_ARGS,
             }
           : {},
       },
