@@ -3,28 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { packMessage as sdkPack, unpackMessage as sdkUnpack } from '@meshagent/meshagent';
 import { MessageReassembler, encodeMessage, packMessage, unpackMessage, type ReassemblyEvent } from './framing';
+import { rawDataPacket, rawHeaderPacket } from './test-helpers';
 
 const bytes = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 256);
-
-function header(id: number, count: number, type = 'room.invoke_tool'): Uint8Array {
-  const typeBytes = new TextEncoder().encode(type);
-  const frame = new Uint8Array(16 + typeBytes.length);
-  const view = new DataView(frame.buffer);
-  view.setUint32(0, Math.floor(id / 2 ** 32));
-  view.setUint32(4, id % 2 ** 32);
-  view.setUint32(12, count);
-  frame.set(typeBytes, 16);
-  return frame;
-}
-
-function data(id: number, index: number, chunk: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(12 + chunk.length);
-  const view = new DataView(frame.buffer);
-  view.setUint32(4, id);
-  view.setUint32(8, index);
-  frame.set(chunk, 12);
-  return frame;
-}
 
 const feedAll = (r: MessageReassembler, frames: Uint8Array[]): ReassemblyEvent[] => frames.flatMap((f) => r.feed(f));
 
@@ -41,18 +22,18 @@ describe('encodeMessage + MessageReassembler', () => {
 
   it('refuses a header that declares more than the limit, then skips its packets', () => {
     const r = new MessageReassembler(4096);
-    const [event] = r.feed(header(7, 5));
+    const [event] = r.feed(rawHeaderPacket(7, 5));
     expect(event).toMatchObject({ kind: 'error', error: { code: 'message_too_large', id: 7, type: 'room.invoke_tool', fatal: false } });
-    expect(r.feed(data(7, 1, bytes(1024)))).toEqual([]);
+    expect(r.feed(rawDataPacket(7, 1, bytes(1024)))).toEqual([]);
     // The next header starts cleanly.
     expect(feedAll(r, encodeMessage({ id: 8, type: 't', data: bytes(10) }))).toHaveLength(1);
   });
 
   it('reports out-of-order indexes, foreign ids and oversized chunks against the open message', () => {
-    const cases = [data(1, 2, bytes(10)), data(2, 1, bytes(10)), data(1, 1, bytes(1025))];
+    const cases = [rawDataPacket(1, 2, bytes(10)), rawDataPacket(2, 1, bytes(10)), rawDataPacket(1, 1, bytes(1025))];
     for (const bad of cases) {
       const r = new MessageReassembler();
-      r.feed(header(1, 3));
+      r.feed(rawHeaderPacket(1, 3));
       expect(r.feed(bad)).toEqual([
         { kind: 'error', error: expect.objectContaining({ code: 'out_of_order', id: 1, type: 'room.invoke_tool', fatal: false }) },
       ]);
@@ -61,24 +42,24 @@ describe('encodeMessage + MessageReassembler', () => {
 
   it('reports an abandoned message when a new header arrives, and still delivers the new one', () => {
     const r = new MessageReassembler();
-    r.feed(header(1, 2));
-    r.feed(data(1, 1, bytes(1024)));
-    const events = r.feed(header(2, 0, 'x'));
+    r.feed(rawHeaderPacket(1, 2));
+    r.feed(rawDataPacket(1, 1, bytes(1024)));
+    const events = r.feed(rawHeaderPacket(2, 0, 'x'));
     expect(events[0]).toMatchObject({ kind: 'error', error: { code: 'incomplete_message', id: 1 } });
     expect(events[1]).toMatchObject({ kind: 'message', message: { id: 2, type: 'x' } });
   });
 
   it('flags stray data packets, short frames and non-UTF-8 types', () => {
     const r = new MessageReassembler();
-    expect(r.feed(data(3, 1, bytes(5)))[0]).toMatchObject({ error: { code: 'unexpected_packet', fatal: false } });
+    expect(r.feed(rawDataPacket(3, 1, bytes(5)))[0]).toMatchObject({ error: { code: 'unexpected_packet', fatal: false } });
     expect(r.feed(new Uint8Array(5))[0]).toMatchObject({ error: { code: 'malformed_packet', fatal: true } });
     const shortHeader = new Uint8Array(13);
     expect(r.feed(shortHeader)[0]).toMatchObject({ error: { code: 'malformed_packet', fatal: true } });
-    const badType = header(4, 0, 'ab');
+    const badType = rawHeaderPacket(4, 0, 'ab');
     badType[16] = 0xff;
     expect(r.feed(badType)[0]).toMatchObject({ error: { code: 'invalid_type', fatal: true } });
-    expect(r.feed(header(5, 0, ''))[0]).toMatchObject({ error: { code: 'invalid_type', id: 5, fatal: false } });
-    expect(r.feed(header(6, 0, 't'.repeat(257)))[0]).toMatchObject({ error: { code: 'invalid_type', fatal: false } });
+    expect(r.feed(rawHeaderPacket(5, 0, ''))[0]).toMatchObject({ error: { code: 'invalid_type', id: 5, fatal: false } });
+    expect(r.feed(rawHeaderPacket(6, 0, 't'.repeat(257)))[0]).toMatchObject({ error: { code: 'invalid_type', fatal: false } });
   });
 });
 

@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RoomServerException, type RoomClient, type RoomMessageEvent } from '@meshagent/meshagent';
-import { Harness, RawClient, sdkToken, silenceSdkNoise, waitFor, withTimeout } from './test-helpers';
+import { Harness, RawClient, rawDataPacket, rawHeaderPacket, sdkToken, silenceSdkNoise, waitFor, withTimeout } from './test-helpers';
 import { encodeMessage, packMessage } from './framing';
 
 let h: Harness;
@@ -30,25 +30,6 @@ function prng(seed: number): () => number {
   };
 }
 
-function headerFrame(id: number, count: number, type: string): Uint8Array {
-  const typeBytes = new TextEncoder().encode(type);
-  const frame = new Uint8Array(16 + typeBytes.length);
-  const view = new DataView(frame.buffer);
-  view.setUint32(4, id);
-  view.setUint32(12, count);
-  frame.set(typeBytes, 16);
-  return frame;
-}
-
-function dataFrame(id: number, index: number, chunk: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(12 + chunk.length);
-  const view = new DataView(frame.buffer);
-  view.setUint32(4, id);
-  view.setUint32(8, index);
-  frame.set(chunk, 12);
-  return frame;
-}
-
 async function response(raw: RawClient, id: number) {
   const message = await raw.next((m) => m.type === '__response__' && m.id === id, `response ${id}`);
   return raw.headerOf(message);
@@ -66,8 +47,8 @@ describe('protocol errors', () => {
 
   it('answers an oversized request with an error and keeps the socket usable', async () => {
     const raw = await h.raw(await sdkToken({ name: 'big' }));
-    raw.sendFrame(headerFrame(40, 1_000_000, 'room.invoke_tool'));
-    raw.sendFrame(dataFrame(40, 1, new Uint8Array(1024)));
+    raw.sendFrame(rawHeaderPacket(40, 1_000_000, 'room.invoke_tool'));
+    raw.sendFrame(rawDataPacket(40, 1, new Uint8Array(1024)));
     expect(await response(raw, 40)).toEqual({ type: 'error', text: 'message too large (limit 8192 bytes)', code: 1002 });
     const probe = raw.send('room.invoke_tool', { toolkit: 'messaging', tool: 'enable', arguments: { type: 'json', json: {} } });
     expect(await response(raw, probe)).toEqual({ type: 'empty' });
@@ -75,8 +56,8 @@ describe('protocol errors', () => {
 
   it('answers out-of-order packets, bad bodies and bad arguments with errors', async () => {
     const raw = await h.raw(await sdkToken({ name: 'bad' }));
-    raw.sendFrame(headerFrame(50, 3, 'room.invoke_tool'));
-    raw.sendFrame(dataFrame(50, 2, new Uint8Array(10)));
+    raw.sendFrame(rawHeaderPacket(50, 3, 'room.invoke_tool'));
+    raw.sendFrame(rawDataPacket(50, 2, new Uint8Array(10)));
     expect(await response(raw, 50)).toMatchObject({ type: 'error', code: 1002, text: expect.stringMatching(/^malformed message/) });
     for (const frame of encodeMessage({ id: 51, type: 'room.invoke_tool', data: new Uint8Array([0, 0, 0, 0, 0, 0, 0, 2, 123, 120]) })) {
       raw.sendFrame(frame);
@@ -109,7 +90,7 @@ describe('protocol errors', () => {
 
   it('closes a socket after too many protocol errors', async () => {
     const raw = await h.raw(await sdkToken({ name: 'noisy' }));
-    for (let i = 0; i < 40; i++) raw.sendFrame(dataFrame(9, 1 + i, new Uint8Array(4)));
+    for (let i = 0; i < 40; i++) raw.sendFrame(rawDataPacket(9, 1 + i, new Uint8Array(4)));
     expect(await closed(raw)).toEqual({ code: 1007, reason: 'too many protocol errors' });
   });
 
@@ -176,8 +157,8 @@ describe('fuzzing next to a live chat', () => {
         const frame = frames[int(frames.length)];
         return [frame.subarray(0, Math.max(16, int(frame.length + 1)))];
       },
-      () => [headerFrame(int(1000), 0xffffffff - int(1000), 'room.invoke_tool'), dataFrame(0, 1, randomBytes(100))],
-      () => [headerFrame(7, 3, 'room.invoke_tool'), dataFrame(7, 2, randomBytes(10)), dataFrame(7, 1, randomBytes(10))],
+      () => [rawHeaderPacket(int(1000), 0xffffffff - int(1000), 'room.invoke_tool'), rawDataPacket(0, 1, randomBytes(100))],
+      () => [rawHeaderPacket(7, 3, 'room.invoke_tool'), rawDataPacket(7, 2, randomBytes(10)), rawDataPacket(7, 1, randomBytes(10))],
       () => encodeMessage({ id: int(1000), type: 'room.invoke_tool', data: randomBytes(8 + int(40)) }),
       () => encodeMessage({ id: int(1000), type: garbageType(), data: packMessage({ a: int(5) }) }),
       () =>

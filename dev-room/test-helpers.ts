@@ -256,3 +256,27 @@ export function rawUpgrade(url: string, path: string, headers: Record<string, st
     req.end();
   });
 }
+
+/**
+ * Protocol packets built by hand, independently of framing.ts, so tests can
+ * send exactly the malformed or out-of-order frames they mean to.
+ */
+export function rawHeaderPacket(id: number, count: number, type = 'room.invoke_tool'): Uint8Array {
+  const typeBytes = new TextEncoder().encode(type);
+  const frame = new Uint8Array(16 + typeBytes.length);
+  const view = new DataView(frame.buffer);
+  view.setUint32(0, Math.floor(id / 2 ** 32));
+  view.setUint32(4, id % 2 ** 32);
+  view.setUint32(12, count);
+  frame.set(typeBytes, 16);
+  return frame;
+}
+
+export function rawDataPacket(id: number, index: number, chunk: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(12 + chunk.length);
+  const view = new DataView(frame.buffer);
+  view.setUint32(4, id);
+  view.setUint32(8, index);
+  frame.set(chunk, 12);
+  return frame;
+}

@@ -39,7 +39,7 @@ export function ChatPanel({ messages, onSend }: { messages: ChatMessage[]; onSen
       </h2>
       <ol aria-live="polite" data-testid="chat-messages" className="flex-1 space-y-3 overflow-y-auto px-4 py-3">
         {messages.length === 0 ? (
-          <li className="py-8 text-center text-sm text-zinc-500">No messages yet. Say hello 👋</li>
+          <li className="py-8 text-center text-sm text-zinc-500">No messages yet. Say hello.</li>
         ) : null}
         {messages.map((message) => (
           <li
