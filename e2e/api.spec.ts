@@ -9,6 +9,17 @@ test.describe("GET /api/room-connection", () => {
     expect(await response.json()).toEqual({ code: "unauthorized", message: expect.any(String) });
   });
 
+  test("401 JSON, not a 500, for a tampered session cookie", async ({ playwright, baseURL }) => {
+    const request = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { cookie: "authjs.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.tampered.garbage" },
+    });
+    const response = await request.get("/api/room-connection?room=lobby");
+    expect(response.status()).toBe(401);
+    expect((await response.json()).code).toBe("unauthorized");
+    await request.dispose();
+  });
+
   test("405 JSON for other methods", async ({ request }) => {
     const response = await request.post("/api/room-connection?room=lobby");
     expect(response.status()).toBe(405);
