@@ -6,6 +6,10 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // Benchmarks build into their own folder so they never clobber a dev or e2e build.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The SDK's UTF-8 polyfill drags ~500 KB of CJK tables into the room chunk: use the native codecs.
+  turbopack: {
+    resolveAlias: { "@kayahr/text-encoding": "./lib/native-text-encoding.ts" },
+  },
 };
 
 export default nextConfig;
