@@ -1,7 +1,7 @@
 // The `messaging` toolkit (enable / disable / send / broadcast) as invoked via
 // `room.invoke_tool`, plus the presence events it fans out.
 
-import type { JsonObject } from './framing';
+import { packMessage, type JsonObject } from './framing';
 import type { Participant } from './participant';
 import { ErrorCode, PARTICIPANT_NOT_FOUND, RequestError, emptyContent } from './content';
 
@@ -55,8 +55,10 @@ const tools: Record<string, Tool> = {
 
   broadcast(members, caller, args, reply) {
     const { type, message, attachment } = readMessageArgs(args);
+    // Same body for every recipient: pack it once.
+    const data = packMessage({ from_participant_id: caller.id, type, message }, attachment);
     for (const peer of members.participants()) {
-      if (peer !== caller && peer.messagingEnabled) peer.pushMessaging(caller.id, type, message, attachment);
+      if (peer !== caller && peer.messagingEnabled) peer.pushPacked('messaging.send', data);
     }
     reply(emptyContent());
   },

@@ -38,8 +38,13 @@ export class Participant {
   }
 
   push(type: string, header: JsonObject, payload?: Uint8Array): void {
+    if (this.active) this.pushPacked(type, packMessage(header, payload));
+  }
+
+  /** A push whose body was packed once for many recipients (broadcast fan-out). */
+  pushPacked(type: string, data: Uint8Array): void {
     if (!this.active) return;
-    this.sink.write({ id: this.nextPushId++, type, data: packMessage(header, payload) });
+    this.sink.write({ id: this.nextPushId++, type, data });
   }
 
   /** A `messaging.send` push, the envelope for both user messages and presence events. */

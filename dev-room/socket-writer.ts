@@ -42,7 +42,21 @@ export class SocketWriter implements MessageSink {
       this.onOverflow();
       return;
     }
+    this.corkUntilNextTick();
     if (!this.draining) void this.drain();
+  }
+
+  /** Everything written in this tick leaves in one writev instead of one per frame. */
+  private corked = false;
+  private corkUntilNextTick(): void {
+    const raw = (this.socket as unknown as { _socket?: import('node:net').Socket })._socket;
+    if (this.corked || !raw) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   close(): void {
