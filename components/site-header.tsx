@@ -9,7 +9,8 @@ export async function SiteHeader() {
   return (
     <header className="border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/80">
       <div className="mx-auto flex h-14 max-w-5xl items-center justify-between gap-4 px-4 sm:px-6">
-        <Link href="/" className="font-semibold tracking-tight">
+        {/* No prefetch: on a room page it would compete with connecting for the server and CPU. */}
+        <Link href="/" prefetch={false} className="font-semibold tracking-tight">
           MeshAgent Starter
         </Link>
         {session?.user ? (
