@@ -50,10 +50,6 @@ export class ConfigError extends AppError {
   }
 }
 
-export function statusOf(code: ErrorCode): number {
-  return STATUS_BY_CODE[code];
-}
-
 /** Map anything thrown to a JSON `{ code, message }` response. Unknown errors are logged, not echoed. */
 export function errorResponse(error: unknown, extraHeaders: Record<string, string> = {}): Response {
   const appError =
