@@ -11,11 +11,24 @@ import { ROOM_NAME_PATTERN, ROOM_NAME_MAX_LENGTH } from "@/lib/room-name";
  * a ConfigError that names it, at the moment it is needed.
  */
 
-/** Treat `FOO=` (empty) the same as unset: .env files and dashboards produce it. */
-const optional = z.preprocess(
-  (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
-  z.string().trim().optional(),
-);
+/**
+ * Treat `FOO=` (empty or blank) the same as unset: .env files and dashboards
+ * produce it. Other strings arrive trimmed.
+ */
+function unset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== "string") return value;
+    const trimmed = value.trim();
+    return trimmed === "" ? undefined : trimmed;
+  }, schema);
+}
+
+const optional = unset(z.string().optional());
+const nodeEnv = z.enum(["development", "production", "test"]).catch("development");
+const roomName = z.string().max(ROOM_NAME_MAX_LENGTH).regex(ROOM_NAME_PATTERN);
+/** A base URL; a trailing slash is dropped so paths can be appended. */
+const baseUrl = (protocol: RegExp, error: string) =>
+  unset(z.url({ protocol, error }).transform((url) => url.replace(/\/+$/, "")).optional());
 
 const roomList = z
   .string()
@@ -25,53 +38,35 @@ const roomList = z
       .map((room) => room.trim())
       .filter(Boolean),
   )
-  .pipe(
-    z.array(z.string().max(ROOM_NAME_MAX_LENGTH).regex(ROOM_NAME_PATTERN)).min(1, {
-      error: "list at least one room",
-    }),
-  );
+  .pipe(z.array(roomName).min(1, { error: "list at least one room" }));
 
 const authSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
+  NODE_ENV: nodeEnv,
   VERCEL_ENV: optional,
   AUTH_SECRET: optional,
   AUTH_GITHUB_ID: optional,
   AUTH_GITHUB_SECRET: optional,
-  AUTH_DEV_LOGIN: z.preprocess(
-    (value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value),
-    z.enum(["true", "false"]).optional(),
+  AUTH_DEV_LOGIN: unset(
+    z
+      .string()
+      .transform((value) => value.toLowerCase())
+      .pipe(z.enum(["true", "false"]))
+      .optional(),
   ),
 });
 
 const meshagentSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
+  NODE_ENV: nodeEnv,
   MESHAGENT_API_KEY: optional,
   MESHAGENT_PROJECT_ID: optional,
   MESHAGENT_KEY_ID: optional,
   MESHAGENT_SECRET: optional,
-  MESHAGENT_API_URL: z.preprocess(
-    (value) => (typeof value === "string" && value.trim() !== "" ? value.trim().replace(/\/+$/, "") : undefined),
-    z
-      .url({ protocol: /^(wss?|https?)$/, error: "must be a ws://, wss://, http:// or https:// URL" })
-      .optional(),
-  ),
-  MESHAGENT_ROOMS: z.preprocess((value) => (value === "" ? undefined : value), roomList.optional()),
-  MESHAGENT_DEFAULT_ROOM: z.preprocess(
-    (value) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined),
-    z.string().max(ROOM_NAME_MAX_LENGTH).regex(ROOM_NAME_PATTERN).default("lobby"),
-  ),
-  MESHAGENT_TOKEN_TTL_SECONDS: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.coerce.number().int().min(30).max(86_400).default(600),
-  ),
-  DEV_ROOM_URL: z.preprocess(
-    (value) => (typeof value === "string" && value.trim() !== "" ? value.trim().replace(/\/+$/, "") : undefined),
-    z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
-  ),
-  DEV_ROOM_PORT: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.coerce.number().int().min(1).max(65_535).default(7707),
-  ),
+  MESHAGENT_API_URL: baseUrl(/^(wss?|https?)$/, "must be a ws://, wss://, http:// or https:// URL"),
+  MESHAGENT_ROOMS: unset(roomList.optional()),
+  MESHAGENT_DEFAULT_ROOM: unset(roomName.default("lobby")),
+  MESHAGENT_TOKEN_TTL_SECONDS: unset(z.coerce.number().int().min(30).max(86_400).default(600)),
+  DEV_ROOM_URL: baseUrl(/^wss?$/, "must be a ws:// or wss:// URL"),
+  DEV_ROOM_PORT: unset(z.coerce.number().int().min(1).max(65_535).default(7707)),
   DEV_ROOM_SECRET: optional,
 });
 
