@@ -35,4 +35,12 @@ describe("configurationProblems", () => {
       "MESHAGENT_TOKEN_TTL_SECONDS",
     );
   });
+
+  it("warns when the default room is not in the allow-list", () => {
+    const problems = configurationProblems({ NODE_ENV: "development", DEV_ROOM_SECRET: "x", MESHAGENT_ROOMS: "standup,retro" });
+    expect(problems).toEqual([expect.stringContaining('MESHAGENT_DEFAULT_ROOM "lobby" is not in MESHAGENT_ROOMS')]);
+    expect(
+      configurationProblems({ NODE_ENV: "development", DEV_ROOM_SECRET: "x", MESHAGENT_ROOMS: "standup", MESHAGENT_DEFAULT_ROOM: "standup" }),
+    ).toEqual([]);
+  });
 });

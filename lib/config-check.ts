@@ -21,6 +21,14 @@ export function configurationProblems(source: Record<string, string | undefined>
     const missing = authConfigProblems(readAuthEnv(source));
     if (missing.length > 0) throw new ConfigError(missing, `Sign-in: missing environment variable(s): ${missing.join(", ")}`);
   });
-  collect(() => resolveMeshAgentConfig(readMeshAgentEnv(source)));
+  collect(() => {
+    const env = readMeshAgentEnv(source);
+    if (env.MESHAGENT_ROOMS && !env.MESHAGENT_ROOMS.includes(env.MESHAGENT_DEFAULT_ROOM)) {
+      problems.push(
+        `MESHAGENT_DEFAULT_ROOM "${env.MESHAGENT_DEFAULT_ROOM}" is not in MESHAGENT_ROOMS: the home page's default room will refuse everyone.`,
+      );
+    }
+    resolveMeshAgentConfig(env);
+  });
   return problems;
 }
