@@ -1,6 +1,14 @@
 import { defineConfig, devices } from "@playwright/test";
 import { SYSTEM_CHROMIUM_ARGS, systemChromium } from "./e2e/browser";
-import { APP_PORT, AUTH_SECRET, DEV_APP_PORT, DEV_ROOM_SECRET_CANARY, E2E_ROOMS, ROOM_PORT, ROOM_SECRET } from "./e2e/env";
+import {
+  APP_PORT,
+  AUTH_SECRET,
+  DEV_APP_PORT,
+  DEV_ROOM_SECRET_CANARY,
+  E2E_ROOMS,
+  ROOM_PORT,
+  ROOM_SECRET,
+} from "./e2e/env";
 
 /**
  * End-to-end tests run against a production build (`next build && next start`)

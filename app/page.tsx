@@ -16,8 +16,8 @@ export default function HomePage() {
       <section className="space-y-4">
         <h1 className="text-3xl font-semibold tracking-tight sm:text-4xl">Meet your agents in a room</h1>
         <p className="max-w-prose text-zinc-600 dark:text-zinc-400">
-          Sign in, pick a room, and you are connected to a MeshAgent room: see who is here and chat over room
-          messaging. Agents that join the same room show up beside the people.
+          Sign in, pick a room, and you are connected to a MeshAgent room: see who is here and chat over room messaging.
+          Agents that join the same room show up beside the people.
         </p>
         <ul className="list-inside list-disc space-y-1 text-sm text-zinc-600 dark:text-zinc-400">
           <li>Room credentials come from a server route; the MeshAgent secret never reaches the browser.</li>

@@ -13,7 +13,13 @@
 
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel, type RoomMessageEvent } from "@meshagent/meshagent";
+import {
+  ParticipantToken,
+  Protocol,
+  RoomClient,
+  WebSocketProtocolChannel,
+  type RoomMessageEvent,
+} from "@meshagent/meshagent";
 import { WebSocket } from "ws";
 import { participantApiScope } from "../lib/meshagent/scope";
 import type { BenchContext } from "./lib/context";
@@ -121,7 +127,11 @@ async function drive(connect: (deliver: Deliver) => Promise<Transport>): Promise
     });
     const deadline = started + DRAIN_TIMEOUT_MS;
     await withTimeout(Promise.all(senders), DRAIN_TIMEOUT_MS, "sending the broadcasts");
-    while (delivered < expected && performance.now() < deadline && performance.now() - Math.max(lastDeliveryAt, started) < IDLE_MS) {
+    while (
+      delivered < expected &&
+      performance.now() < deadline &&
+      performance.now() - Math.max(lastDeliveryAt, started) < IDLE_MS
+    ) {
       await sleep(10);
     }
     const serverCpuSeconds = processCpuSeconds(transport.serverPid) - serverCpuBefore;
@@ -226,7 +236,8 @@ async function sdkSide(ctx: BenchContext, deliver: Deliver, secret: string): Pro
   }
   return {
     serverPid: server.proc.child.pid,
-    send: (sender, seq, sentAt) => clients[sender].messaging.broadcastMessage({ type: "bench", message: { s: sender, q: seq, t: sentAt } }),
+    send: (sender, seq, sentAt) =>
+      clients[sender].messaging.broadcastMessage({ type: "bench", message: { s: sender, q: seq, t: sentAt } }),
     close,
   };
 }
@@ -308,7 +319,13 @@ export async function fanout(ctx: BenchContext): Promise<Omit<BenchResult, "dura
         row("p50 delivery latency (ms)", sdk.p50Ms, bare.p50Ms),
         row("p99 delivery latency (ms)", sdk.p99Ms, bare.p99Ms),
         row("lost deliveries", sdk.lost, bare.lost, "0", sdk.lost === 0 && bare.lost === 0),
-        row("duplicates + send errors", sdk.duplicates + sdk.sendErrors, bare.duplicates + bare.sendErrors, "0", sdk.duplicates + sdk.sendErrors === 0),
+        row(
+          "duplicates + send errors",
+          sdk.duplicates + sdk.sendErrors,
+          bare.duplicates + bare.sendErrors,
+          "0",
+          sdk.duplicates + sdk.sendErrors === 0,
+        ),
         row("time to deliver everything (s)", sdk.seconds, bare.seconds),
         row("server process CPU (s)", sdk.serverCpuSeconds, bare.serverCpuSeconds),
         row(

@@ -89,10 +89,12 @@ export async function pageJs(ctx: BenchContext): Promise<Omit<BenchResult, "dura
   const roomGzip = sum(room, "gzipBytes");
   const homeGzip = sum(home, "gzipBytes");
 
-  const largest = room.slice(0, 8).map(
-    (s) =>
-      `\`${s.name}\`: ${kib(s.gzipBytes).toFixed(1)} KiB gzip (${kib(s.bytes).toFixed(0)} KiB raw)${homeNames.has(s.name) ? ", shared with /" : ", room page only"}${s.packages.length ? ` — ${s.packages.join(", ")}` : ""}`,
-  );
+  const largest = room
+    .slice(0, 8)
+    .map(
+      (s) =>
+        `\`${s.name}\`: ${kib(s.gzipBytes).toFixed(1)} KiB gzip (${kib(s.bytes).toFixed(0)} KiB raw)${homeNames.has(s.name) ? ", shared with /" : ", room page only"}${s.packages.length ? ` — ${s.packages.join(", ")}` : ""}`,
+    );
   return {
     name: "page-js",
     title: `3. Page JavaScript: /rooms/${BENCH_ROOM} vs / (gzip, zlib default level)`,

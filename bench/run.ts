@@ -38,10 +38,14 @@ async function main(): Promise<number> {
   const skipBuild = args.includes("--skip-build") || process.env.BENCH_SKIP_BUILD === "1";
   const names = args.filter((arg) => !arg.startsWith("--"));
   if (args.some((arg) => arg === "--help" || arg === "-h")) usage();
-  const selected = names.length === 0 ? BENCHES : names.map((name) => BENCHES.find((b) => b.name === name || b.aliases.includes(name)) ?? usage());
+  const selected =
+    names.length === 0
+      ? BENCHES
+      : names.map((name) => BENCHES.find((b) => b.name === name || b.aliases.includes(name)) ?? usage());
 
   const started = Date.now();
-  const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+  const log = (line: string) =>
+    console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
   const ctx = new BenchContext({ skipBuild, log });
   installExitHooks(() => ctx.close());
 
@@ -92,7 +96,9 @@ async function main(): Promise<number> {
     environment,
     results,
   });
-  const failed = results.flatMap((r) => r.rows.filter((row) => row.pass === false).map((row) => `${r.name}: ${row.metric}`));
+  const failed = results.flatMap((r) =>
+    r.rows.filter((row) => row.pass === false).map((row) => `${r.name}: ${row.metric}`),
+  );
   const errored = results.filter((r) => r.error).map((r) => r.name);
   console.log(`\nTotal ${(totalMs / 1000).toFixed(0)} s. Results: ${RESULTS_FILE}`);
   if (failed.length > 0) console.log(`Missed targets: ${failed.join("; ")}`);

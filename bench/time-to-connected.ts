@@ -103,9 +103,19 @@ export async function timeToConnected(ctx: BenchContext): Promise<Omit<BenchResu
       name: "time-to-connected",
       title: `2. Time to connected: /rooms/${BENCH_ROOM} (next start) vs bare HTML + esbuild SDK bundle`,
       rows: [
-        row("median nav start -> connected (ms)", a.median, b.median, "app < 1000 ms and ratio <= 2", a.median < 1000 && r <= 2),
+        row(
+          "median nav start -> connected (ms)",
+          a.median,
+          b.median,
+          "app < 1000 ms and ratio <= 2",
+          a.median < 1000 && r <= 2,
+        ),
         row("p90 (ms)", a.p90, b.p90),
-        row("min / max (ms)", `${Math.round(a.min)} / ${Math.round(a.max)}`, `${Math.round(b.min)} / ${Math.round(b.max)}`),
+        row(
+          "min / max (ms)",
+          `${Math.round(a.min)} / ${Math.round(a.max)}`,
+          `${Math.round(b.min)} / ${Math.round(b.max)}`,
+        ),
         row("median TTFB of the HTML (ms)", a.medianTtfb, b.medianTtfb),
         row("median DOMContentLoaded (ms)", a.medianDomContentLoaded, b.medianDomContentLoaded),
         row("median credentials fetch start (ms)", a.medianTokenFetchStart, b.medianTokenFetchStart),
@@ -116,7 +126,13 @@ export async function timeToConnected(ctx: BenchContext): Promise<Omit<BenchResu
         "Measured in the page: performance.now() (ms since navigation start) when a MutationObserver first sees the connected marker laid out.",
         `Bare page script: ${(bundle.bytes / 1024).toFixed(0)} KiB minified, ${(bundle.gzipBytes / 1024).toFixed(0)} KiB gzip (served uncompressed over loopback).`,
       ],
-      details: { runs: RUNS, warmup: WARMUP, app: a, bare: b, bareBundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes } },
+      details: {
+        runs: RUNS,
+        warmup: WARMUP,
+        app: a,
+        bare: b,
+        bareBundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes },
+      },
     };
   } finally {
     await Promise.allSettled([appContext.close(), bareContext.close()]);

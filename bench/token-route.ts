@@ -28,7 +28,9 @@ export async function tokenRoute(ctx: BenchContext): Promise<Omit<BenchResult, "
     const bareUrl = `${bare.url}${path}`;
     const bareCredentials = await fetchCredentials(bareUrl, cookie);
     if (!sameToken(appCredentials.jwt, bareCredentials.jwt)) {
-      throw new Error(`the bare server's JWT differs from the app's:\n${JSON.stringify(decodeJwt(appCredentials.jwt))}\n${JSON.stringify(decodeJwt(bareCredentials.jwt))}`);
+      throw new Error(
+        `the bare server's JWT differs from the app's:\n${JSON.stringify(decodeJwt(appCredentials.jwt))}\n${JSON.stringify(decodeJwt(bareCredentials.jwt))}`,
+      );
     }
 
     const common = { headers: { cookie }, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS };
@@ -49,13 +51,29 @@ export async function tokenRoute(ctx: BenchContext): Promise<Omit<BenchResult, "
       name: "token-route",
       title: "1. Token route: GET /api/room-connection (next start) vs bare node:http + jose",
       rows: [
-        row(`requests/s (${CONNECTIONS} conn.)`, appLoad.requestsPerSecond, bareLoad.requestsPerSecond, ">= 50 % of baseline", throughputRatio >= 0.5),
+        row(
+          `requests/s (${CONNECTIONS} conn.)`,
+          appLoad.requestsPerSecond,
+          bareLoad.requestsPerSecond,
+          ">= 50 % of baseline",
+          throughputRatio >= 0.5,
+        ),
         row(`p50 latency, ${CONNECTIONS} conn. (ms)`, appLoad.p50Ms, bareLoad.p50Ms),
         row(`p99 latency, ${CONNECTIONS} conn. (ms)`, appLoad.p99Ms, bareLoad.p99Ms, "app < 20 ms", appLoad.p99Ms < 20),
-        row("non-2xx + errors + timeouts", failures(appLoad), failures(bareLoad), "0", failures(appLoad) === 0 && failures(bareLoad) === 0),
+        row(
+          "non-2xx + errors + timeouts",
+          failures(appLoad),
+          failures(bareLoad),
+          "0",
+          failures(appLoad) === 0 && failures(bareLoad) === 0,
+        ),
         row("p50 latency, 1 connection (ms)", appSingle.p50Ms, bareSingle.p50Ms),
         row("p99 latency, 1 connection (ms)", appSingle.p99Ms, bareSingle.p99Ms),
-        row(`Next.js floor: GET /api/auth/providers requests/s (${CONNECTIONS} conn.)`, floor.requestsPerSecond, bareLoad.requestsPerSecond),
+        row(
+          `Next.js floor: GET /api/auth/providers requests/s (${CONNECTIONS} conn.)`,
+          floor.requestsPerSecond,
+          bareLoad.requestsPerSecond,
+        ),
       ],
       notes: [
         `autocannon ${CONNECTIONS} connections, pipelining 1, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s each, loopback; same Cookie header to both.`,
@@ -63,7 +81,17 @@ export async function tokenRoute(ctx: BenchContext): Promise<Omit<BenchResult, "
         `Diagnostics (${SHORT_SECONDS} s each after 2 s warm-up): the same request on 1 connection (service time without queueing), and the Next.js floor — a next-auth route that reads no session and signs nothing, against the bare server's ${CONNECTIONS}-connection throughput.`,
         `Latency from autocannon's per-response timings (sub-ms); autocannon's own 1 ms histogram: app p50/p99 ${appLoad.autocannon.p50}/${appLoad.autocannon.p99} ms, bare ${bareLoad.autocannon.p50}/${bareLoad.autocannon.p99} ms.`,
       ],
-      details: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, app: appLoad, bare: bareLoad, appSingle, bareSingle, nextFloor: floor, claims: decodeJwt(appCredentials.jwt).claims },
+      details: {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        app: appLoad,
+        bare: bareLoad,
+        appSingle,
+        bareSingle,
+        nextFloor: floor,
+        claims: decodeJwt(appCredentials.jwt).claims,
+      },
     };
   } finally {
     await bare.proc.stop();

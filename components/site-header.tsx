@@ -16,7 +16,10 @@ export async function SiteHeader() {
         {session?.user ? (
           <div className="flex items-center gap-3 text-sm">
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
-              Signed in as <span data-testid="signed-in-user" className="font-medium text-zinc-900 dark:text-zinc-100">{name}</span>
+              Signed in as{" "}
+              <span data-testid="signed-in-user" className="font-medium text-zinc-900 dark:text-zinc-100">
+                {name}
+              </span>
             </span>
             <form
               action={async () => {

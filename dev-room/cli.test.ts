@@ -1,22 +1,22 @@
 // The `npm run dev:room` entry point as a real process, and the dev secrets file.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadDevSecrets } from './dev-secrets';
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadDevSecrets } from "./dev-secrets";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const children: ChildProcess[] = [];
 
 afterEach(() => {
   // npx -> sh -> tsx -> node: kill the whole process group so nothing is orphaned.
   for (const child of children.splice(0)) {
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(-child.pid!, "SIGKILL");
     } catch {
       // already gone
     }
@@ -33,19 +33,19 @@ interface Run {
 function runCli(env: Record<string, string>, direct = false): Run {
   // DEV_ROOM_SECRET is always set so the test never writes the repo's .meshagent-dev/.
   const [command, args] = direct
-    ? [path.join(repoRoot, 'node_modules/.bin/tsx'), ['dev-room/main.ts']]
-    : ['npx', ['tsx', 'dev-room/main.ts']];
+    ? [path.join(repoRoot, "node_modules/.bin/tsx"), ["dev-room/main.ts"]]
+    : ["npx", ["tsx", "dev-room/main.ts"]];
   const child = spawn(command, args, {
     cwd: repoRoot,
     detached: true,
-    env: { ...process.env, DEV_ROOM_SECRET: 'cli-test-secret', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DEV_ROOM_SECRET: "cli-test-secret", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
 
@@ -57,24 +57,24 @@ async function until(predicate: () => boolean, what: string, ms = 10_000): Promi
   }
 }
 
-describe('dev-room CLI', () => {
-  it('prints its URL, serves /healthz and /stats, and exits 0 on SIGTERM', async () => {
-    const run = runCli({ DEV_ROOM_PORT: '0' }, true);
+describe("dev-room CLI", () => {
+  it("prints its URL, serves /healthz and /stats, and exits 0 on SIGTERM", async () => {
+    const run = runCli({ DEV_ROOM_PORT: "0" }, true);
     const pattern = /MeshAgent dev room server listening on (ws:\/\/127\.0\.0\.1:(\d+))/;
-    await until(() => pattern.test(run.output()), 'the listening line');
+    await until(() => pattern.test(run.output()), "the listening line");
     const port = Number(pattern.exec(run.output())![2]);
     expect(port).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.text()).toBe('ok');
+    expect(await health.text()).toBe("ok");
     expect(await (await fetch(`http://127.0.0.1:${port}/stats`)).json()).toEqual({ sockets: 0, rooms: {} });
-    run.child.kill('SIGTERM');
+    run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
-    expect(run.output()).toContain('SIGTERM received, shutting down');
+    expect(run.output()).toContain("SIGTERM received, shutting down");
   });
 
-  it('exits non-zero with a clear message when the port is taken', async () => {
+  it("exits non-zero with a clear message when the port is taken", async () => {
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       const run = runCli({ DEV_ROOM_PORT: String(port) });
@@ -85,41 +85,45 @@ describe('dev-room CLI', () => {
     }
   });
 
-  it('rejects an invalid DEV_ROOM_PORT', async () => {
-    const run = runCli({ DEV_ROOM_PORT: '70000' });
+  it("rejects an invalid DEV_ROOM_PORT", async () => {
+    const run = runCli({ DEV_ROOM_PORT: "70000" });
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toContain('DEV_ROOM_PORT must be an integer between 0 and 65535, got "70000"');
   });
 });
 
-describe('loadDevSecrets', () => {
-  it('creates both secrets with private permissions, then returns the same ones', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-secrets-'));
+describe("loadDevSecrets", () => {
+  it("creates both secrets with private permissions, then returns the same ones", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "dev-secrets-"));
     try {
       const first = loadDevSecrets(root);
       expect(first.roomSecret).toMatch(/^[0-9a-f]{64}$/);
       expect(first.authSecret).toMatch(/^[0-9a-f]{64}$/);
       expect(first.roomSecret).not.toBe(first.authSecret);
       expect(loadDevSecrets(root)).toEqual(first);
-      const dir = path.join(root, '.meshagent-dev');
+      const dir = path.join(root, ".meshagent-dev");
       expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
-      expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.join(dir, "secrets.json")).mode & 0o777).toBe(0o600);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
 
-  it('fills in a missing key and keeps the other keys untouched', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-secrets-'));
+  it("fills in a missing key and keeps the other keys untouched", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "dev-secrets-"));
     try {
-      const file = path.join(root, '.meshagent-dev', 'secrets.json');
+      const file = path.join(root, ".meshagent-dev", "secrets.json");
       fs.mkdirSync(path.dirname(file), { mode: 0o700 });
-      fs.writeFileSync(file, JSON.stringify({ authSecret: 'keep-me', other: { x: 1 } }), { mode: 0o600 });
+      fs.writeFileSync(file, JSON.stringify({ authSecret: "keep-me", other: { x: 1 } }), { mode: 0o600 });
       const secrets = loadDevSecrets(root);
-      expect(secrets.authSecret).toBe('keep-me');
-      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ authSecret: 'keep-me', other: { x: 1 }, roomSecret: secrets.roomSecret });
+      expect(secrets.authSecret).toBe("keep-me");
+      expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({
+        authSecret: "keep-me",
+        other: { x: 1 },
+        roomSecret: secrets.roomSecret,
+      });
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-      fs.writeFileSync(file, '[1,2]');
+      fs.writeFileSync(file, "[1,2]");
       expect(() => loadDevSecrets(root)).toThrow(/not a JSON object/);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

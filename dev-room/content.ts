@@ -1,7 +1,7 @@
 // Response contents the server sends back in `__response__` messages, and the
 // error codes of the MeshAgent API (Python SDK error_codes.py).
 
-import type { JsonObject } from './framing';
+import type { JsonObject } from "./framing";
 
 export const ErrorCode = {
   PERMISSION_DENIED: 1001,
@@ -13,11 +13,11 @@ export const ErrorCode = {
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** The JS client special-cases this exact text (MessagingClient._isParticipantNotFound). */
-export const PARTICIPANT_NOT_FOUND = 'the participant was not found';
+export const PARTICIPANT_NOT_FOUND = "the participant was not found";
 
-export const emptyContent = (): JsonObject => ({ type: 'empty' });
+export const emptyContent = (): JsonObject => ({ type: "empty" });
 
-export const errorContent = (text: string, code: ErrorCodeValue): JsonObject => ({ type: 'error', text, code });
+export const errorContent = (text: string, code: ErrorCodeValue): JsonObject => ({ type: "error", text, code });
 
 /** Thrown by request handlers to answer the request with an error content. */
 export class RequestError extends Error {
@@ -26,6 +26,6 @@ export class RequestError extends Error {
     readonly code: ErrorCodeValue,
   ) {
     super(message);
-    this.name = 'RequestError';
+    this.name = "RequestError";
   }
 }

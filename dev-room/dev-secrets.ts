@@ -2,29 +2,29 @@
 // so `npm run dev` works without any configuration. Shared with the dev launcher:
 // `roomSecret` signs room tokens, `authSecret` is for the app's auth library.
 
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 
 export interface DevSecrets {
   roomSecret: string;
   authSecret: string;
 }
 
-export const DEV_SECRETS_DIR = '.meshagent-dev';
-export const DEV_SECRETS_FILE = 'secrets.json';
-const REQUIRED_KEYS = ['roomSecret', 'authSecret'] as const;
+export const DEV_SECRETS_DIR = ".meshagent-dev";
+export const DEV_SECRETS_FILE = "secrets.json";
+const REQUIRED_KEYS = ["roomSecret", "authSecret"] as const;
 
 function newSecret(): string {
-  return randomBytes(32).toString('hex');
+  return randomBytes(32).toString("hex");
 }
 
 function readSecretsFile(file: string): Record<string, unknown> | null {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
   let parsed: unknown;
@@ -33,7 +33,7 @@ function readSecretsFile(file: string): Record<string, unknown> | null {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     // Never overwrite a file we cannot read: it may hold secrets someone relies on.
     throw new Error(`${file} is not a JSON object; fix it or delete it to have new dev secrets generated`);
   }
@@ -46,14 +46,14 @@ export function loadDevSecrets(rootDir: string): DevSecrets {
   const file = path.join(dir, DEV_SECRETS_FILE);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Belt and braces next to the repo's .gitignore: nothing in this directory is ever committed.
-  const ignoreFile = path.join(dir, '.gitignore');
-  if (!fs.existsSync(ignoreFile)) fs.writeFileSync(ignoreFile, '*\n', { mode: 0o600 });
+  const ignoreFile = path.join(dir, ".gitignore");
+  if (!fs.existsSync(ignoreFile)) fs.writeFileSync(ignoreFile, "*\n", { mode: 0o600 });
 
   const existing = readSecretsFile(file);
   const data: Record<string, unknown> = { ...(existing ?? {}) };
   let changed = existing === null;
   for (const key of REQUIRED_KEYS) {
-    if (typeof data[key] !== 'string' || (data[key] as string).length === 0) {
+    if (typeof data[key] !== "string" || (data[key] as string).length === 0) {
       data[key] = newSecret();
       changed = true;
     }
@@ -63,9 +63,9 @@ export function loadDevSecrets(rootDir: string): DevSecrets {
     if (existing === null) {
       try {
         // Exclusive create: if the launcher and the room server race, the first writer wins.
-        fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+        fs.writeFileSync(file, text, { mode: 0o600, flag: "wx" });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadDevSecrets(rootDir);
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadDevSecrets(rootDir);
         throw error;
       }
     } else {

@@ -20,7 +20,7 @@ export interface ProtocolMessage {
 const utf8 = new TextEncoder();
 // fatal: a type or JSON header that is not valid UTF-8 must be refused, not
 // silently repaired into U+FFFD.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function writeId(view: DataView, id: number): void {
   view.setUint32(0, Math.floor(id / TWO_POW_32), false);
@@ -66,17 +66,17 @@ export function encodeMessage(message: ProtocolMessage): Uint8Array[] {
 
 export type FrameErrorCode =
   /** Frame too short to hold a packet prefix; nothing in it can be trusted. */
-  | 'malformed_packet'
+  | "malformed_packet"
   /** Header type is empty, too long or not UTF-8. */
-  | 'invalid_type'
+  | "invalid_type"
   /** Declared or accumulated size over the limit; the rest of that message is skipped. */
-  | 'message_too_large'
+  | "message_too_large"
   /** A data packet with a too-large chunk, wrong index or wrong id; the message being assembled is dropped. */
-  | 'out_of_order'
+  | "out_of_order"
   /** A data packet arrived while no message was being assembled. */
-  | 'unexpected_packet'
+  | "unexpected_packet"
   /** A new header arrived before the previous message was complete. */
-  | 'incomplete_message';
+  | "incomplete_message";
 
 export interface FrameError {
   code: FrameErrorCode;
@@ -88,15 +88,13 @@ export interface FrameError {
   fatal: boolean;
 }
 
-export type ReassemblyEvent =
-  | { kind: 'message'; message: ProtocolMessage }
-  | { kind: 'error'; error: FrameError };
+export type ReassemblyEvent = { kind: "message"; message: ProtocolMessage } | { kind: "error"; error: FrameError };
 
 type ReassemblyState =
-  | { phase: 'idle' }
-  | { phase: 'receiving'; id: number; type: string; count: number; next: number; chunks: Uint8Array[]; size: number }
+  | { phase: "idle" }
+  | { phase: "receiving"; id: number; type: string; count: number; next: number; chunks: Uint8Array[]; size: number }
   // Swallows the remaining packets of a message already answered with an error.
-  | { phase: 'skipping'; id: number };
+  | { phase: "skipping"; id: number };
 
 /**
  * Per-socket reassembler. Never throws on peer input: problems come back as
@@ -105,7 +103,7 @@ type ReassemblyState =
  * is how the stream resynchronises after an error.
  */
 export class MessageReassembler {
-  private state: ReassemblyState = { phase: 'idle' };
+  private state: ReassemblyState = { phase: "idle" };
   private readonly maxMessageBytes: number;
   private readonly maxPackets: number;
 
@@ -119,8 +117,8 @@ export class MessageReassembler {
 
   feed(frame: Uint8Array): ReassemblyEvent[] {
     if (frame.length < DATA_PACKET_PREFIX_BYTES) {
-      this.state = { phase: 'idle' };
-      return [fail('malformed_packet', `frame of ${frame.length} bytes is shorter than a packet prefix`, true)];
+      this.state = { phase: "idle" };
+      return [fail("malformed_packet", `frame of ${frame.length} bytes is shorter than a packet prefix`, true)];
     }
     const view = viewOf(frame);
     const id = readId(view);
@@ -131,12 +129,26 @@ export class MessageReassembler {
   private onHeader(frame: Uint8Array, view: DataView, id: number): ReassemblyEvent[] {
     const events: ReassemblyEvent[] = [];
     const previous = this.state;
-    this.state = { phase: 'idle' };
-    if (previous.phase === 'receiving') {
-      events.push(fail('incomplete_message', `message ${previous.id} ended after ${previous.next - 1} of ${previous.count} packets`, false, previous.id, previous.type));
+    this.state = { phase: "idle" };
+    if (previous.phase === "receiving") {
+      events.push(
+        fail(
+          "incomplete_message",
+          `message ${previous.id} ended after ${previous.next - 1} of ${previous.count} packets`,
+          false,
+          previous.id,
+          previous.type,
+        ),
+      );
     }
     if (frame.length < HEADER_PACKET_PREFIX_BYTES) {
-      events.push(fail('malformed_packet', `header frame of ${frame.length} bytes is shorter than ${HEADER_PACKET_PREFIX_BYTES}`, true));
+      events.push(
+        fail(
+          "malformed_packet",
+          `header frame of ${frame.length} bytes is shorter than ${HEADER_PACKET_PREFIX_BYTES}`,
+          true,
+        ),
+      );
       return events;
     }
     const count = view.getUint32(12, false);
@@ -145,51 +157,62 @@ export class MessageReassembler {
     try {
       type = strictUtf8.decode(typeBytes);
     } catch {
-      events.push(fail('invalid_type', 'message type is not valid UTF-8', true));
+      events.push(fail("invalid_type", "message type is not valid UTF-8", true));
       return events;
     }
     if (type.length === 0 || typeBytes.length > MAX_TYPE_BYTES) {
       // Unusable type, but the id is intact: skip the body and carry on.
-      this.state = count > 0 ? { phase: 'skipping', id } : { phase: 'idle' };
-      events.push(fail('invalid_type', `message type must be 1..${MAX_TYPE_BYTES} bytes`, false, id));
+      this.state = count > 0 ? { phase: "skipping", id } : { phase: "idle" };
+      events.push(fail("invalid_type", `message type must be 1..${MAX_TYPE_BYTES} bytes`, false, id));
       return events;
     }
     if (count > this.maxPackets) {
-      this.state = { phase: 'skipping', id };
-      events.push(fail('message_too_large', `message declares ${count} packets, limit is ${this.maxMessageBytes} bytes`, false, id, type));
+      this.state = { phase: "skipping", id };
+      events.push(
+        fail(
+          "message_too_large",
+          `message declares ${count} packets, limit is ${this.maxMessageBytes} bytes`,
+          false,
+          id,
+          type,
+        ),
+      );
       return events;
     }
     if (count === 0) {
-      events.push({ kind: 'message', message: { id, type, data: new Uint8Array(0) } });
+      events.push({ kind: "message", message: { id, type, data: new Uint8Array(0) } });
       return events;
     }
-    this.state = { phase: 'receiving', id, type, count, next: 1, chunks: [], size: 0 };
+    this.state = { phase: "receiving", id, type, count, next: 1, chunks: [], size: 0 };
     return events;
   }
 
   private onData(frame: Uint8Array, id: number, index: number): ReassemblyEvent[] {
     const state = this.state;
-    if (state.phase === 'skipping' && state.id === id) {
+    if (state.phase === "skipping" && state.id === id) {
       return [];
     }
-    if (state.phase !== 'receiving') {
-      this.state = { phase: 'idle' };
-      return [fail('unexpected_packet', `data packet ${index} of message ${id} without a header`, false)];
+    if (state.phase !== "receiving") {
+      this.state = { phase: "idle" };
+      return [fail("unexpected_packet", `data packet ${index} of message ${id} without a header`, false)];
     }
     const chunk = frame.subarray(DATA_PACKET_PREFIX_BYTES);
     let problem: string | null = null;
     if (id !== state.id) problem = `data packet of message ${id} inside message ${state.id}`;
     else if (index !== state.next) problem = `packet ${index} of message ${id} where ${state.next} was expected`;
-    else if (chunk.length > DATA_CHUNK_BYTES) problem = `data packet carries ${chunk.length} bytes, limit is ${DATA_CHUNK_BYTES}`;
+    else if (chunk.length > DATA_CHUNK_BYTES)
+      problem = `data packet carries ${chunk.length} bytes, limit is ${DATA_CHUNK_BYTES}`;
     else if (chunk.length === 0) problem = `empty data packet ${index} of message ${id}`;
     if (problem !== null) {
-      this.state = { phase: 'skipping', id: state.id };
-      return [fail('out_of_order', problem, false, state.id, state.type)];
+      this.state = { phase: "skipping", id: state.id };
+      return [fail("out_of_order", problem, false, state.id, state.type)];
     }
     state.size += chunk.length;
     if (state.size > this.maxMessageBytes) {
-      this.state = { phase: 'skipping', id };
-      return [fail('message_too_large', `message exceeds the limit of ${this.maxMessageBytes} bytes`, false, id, state.type)];
+      this.state = { phase: "skipping", id };
+      return [
+        fail("message_too_large", `message exceeds the limit of ${this.maxMessageBytes} bytes`, false, id, state.type),
+      ];
     }
     // Copy: the frame buffer belongs to the socket layer.
     state.chunks.push(chunk.slice());
@@ -197,8 +220,8 @@ export class MessageReassembler {
       state.next += 1;
       return [];
     }
-    this.state = { phase: 'idle' };
-    return [{ kind: 'message', message: { id, type: state.type, data: concat(state.chunks, state.size) } }];
+    this.state = { phase: "idle" };
+    return [{ kind: "message", message: { id, type: state.type, data: concat(state.chunks, state.size) } }];
   }
 }
 
@@ -206,7 +229,7 @@ function fail(code: FrameErrorCode, detail: string, fatal: boolean, id?: number,
   const error: FrameError = { code, detail, fatal };
   if (id !== undefined) error.id = id;
   if (type !== undefined) error.type = type;
-  return { kind: 'error', error };
+  return { kind: "error", error };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
@@ -233,9 +256,7 @@ export function packMessage(header: JsonObject, payload?: Uint8Array): Uint8Arra
   return body;
 }
 
-export type UnpackResult =
-  | { ok: true; header: JsonObject; payload: Uint8Array }
-  | { ok: false; reason: string };
+export type UnpackResult = { ok: true; header: JsonObject; payload: Uint8Array } | { ok: false; reason: string };
 
 export function unpackMessage(body: Uint8Array): UnpackResult {
   if (body.length < 8) {
@@ -250,10 +271,10 @@ export function unpackMessage(body: Uint8Array): UnpackResult {
   try {
     header = JSON.parse(strictUtf8.decode(body.subarray(8, 8 + jsonLength)));
   } catch {
-    return { ok: false, reason: 'header is not valid UTF-8 JSON' };
+    return { ok: false, reason: "header is not valid UTF-8 JSON" };
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    return { ok: false, reason: 'header is not a JSON object' };
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    return { ok: false, reason: "header is not a JSON object" };
   }
   return { ok: true, header: header as JsonObject, payload: body.subarray(8 + jsonLength) };
 }

@@ -1,11 +1,11 @@
 // A participant is one accepted socket in one room: identity from the token,
 // attributes it sets, whether it has messaging enabled, and its outbound queue.
 
-import { randomUUID } from 'node:crypto';
-import { packMessage, type JsonObject } from './framing';
-import type { MessageSink } from './socket-writer';
-import type { MessagingPermissions } from './token';
-import { errorContent, type ErrorCodeValue } from './content';
+import { randomUUID } from "node:crypto";
+import { packMessage, type JsonObject } from "./framing";
+import type { MessageSink } from "./socket-writer";
+import type { MessagingPermissions } from "./token";
+import { errorContent, type ErrorCodeValue } from "./content";
 
 export type ParticipantRecord = {
   id: string;
@@ -49,12 +49,12 @@ export class Participant {
 
   /** A `messaging.send` push, the envelope for both user messages and presence events. */
   pushMessaging(fromParticipantId: string, type: string, message: JsonObject, attachment?: Uint8Array): void {
-    this.push('messaging.send', { from_participant_id: fromParticipantId, type, message }, attachment);
+    this.push("messaging.send", { from_participant_id: fromParticipantId, type, message }, attachment);
   }
 
   respond(requestId: number, content: JsonObject, payload?: Uint8Array): void {
     if (!this.active) return;
-    this.sink.write({ id: requestId, type: '__response__', data: packMessage(content, payload) });
+    this.sink.write({ id: requestId, type: "__response__", data: packMessage(content, payload) });
   }
 
   respondError(requestId: number, text: string, code: ErrorCodeValue): void {

@@ -1,13 +1,13 @@
 // In-memory rooms: who is in which room, what happens on join and leave, and
 // dispatch of the messages a participant sends. A room exists while someone is in it.
 
-import { randomUUID } from 'node:crypto';
-import { unpackMessage, type JsonObject, type ProtocolMessage } from './framing';
-import { Participant } from './participant';
-import type { MessageSink } from './socket-writer';
-import type { RoomTokenClaims } from './token';
-import { ErrorCode, RequestError, errorContent } from './content';
-import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from './messaging-toolkit';
+import { randomUUID } from "node:crypto";
+import { unpackMessage, type JsonObject, type ProtocolMessage } from "./framing";
+import { Participant } from "./participant";
+import type { MessageSink } from "./socket-writer";
+import type { RoomTokenClaims } from "./token";
+import { ErrorCode, RequestError, errorContent } from "./content";
+import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
 
 export interface RoomStatsEntry {
   id: string;
@@ -31,7 +31,7 @@ class Room implements RoomMembers {
 }
 
 /** Message types that are not requests: answering them would confuse the client. */
-const FIRE_AND_FORGET = new Set(['set_attributes', '__response__']);
+const FIRE_AND_FORGET = new Set(["set_attributes", "__response__"]);
 
 export function expectsResponse(type: string): boolean {
   return !FIRE_AND_FORGET.has(type);
@@ -60,8 +60,16 @@ export class RoomRegistry {
     }
     const participant = new Participant(claims.name, claims.role, room.name, claims.messaging, sink);
     room.members.set(participant.id, participant);
-    participant.push('connected', { type: 'init', participantId: participant.id, attributes: { ...participant.attributes } });
-    participant.push('room_ready', { room_name: room.name, room_url: this.roomUrl(room.name), session_id: room.sessionId });
+    participant.push("connected", {
+      type: "init",
+      participantId: participant.id,
+      attributes: { ...participant.attributes },
+    });
+    participant.push("room_ready", {
+      room_name: room.name,
+      room_url: this.roomUrl(room.name),
+      session_id: room.sessionId,
+    });
     this.log(`room ${room.name}: ${participant.name} joined as ${participant.id}`);
     return participant;
   }
@@ -75,7 +83,7 @@ export class RoomRegistry {
     room.members.delete(participant.id);
     if (participant.messagingEnabled) {
       participant.messagingEnabled = false;
-      notifyEnabledPeers(room, participant, 'participant.disabled', { id: participant.id });
+      notifyEnabledPeers(room, participant, "participant.disabled", { id: participant.id });
     }
     if (room.members.size === 0) this.rooms.delete(room.name);
     this.log(`room ${room.name}: ${participant.name} (${participant.id}) left`);
@@ -87,12 +95,12 @@ export class RoomRegistry {
     if (room === undefined) return;
     try {
       switch (message.type) {
-        case 'set_attributes':
+        case "set_attributes":
           this.setAttributes(room, participant, message.data);
           return;
-        case '__response__':
+        case "__response__":
           return; // the server never sends requests, so there is nothing to correlate
-        case 'room.invoke_tool':
+        case "room.invoke_tool":
           this.invokeTool(room, participant, message);
           return;
         default:
@@ -104,7 +112,7 @@ export class RoomRegistry {
         participant.respondError(message.id, error.message, error.code);
       } else {
         this.log(`room ${room.name}: internal error handling ${message.type}: ${String(error)}`);
-        participant.respondError(message.id, 'internal error', ErrorCode.OPERATION_FAILED);
+        participant.respondError(message.id, "internal error", ErrorCode.OPERATION_FAILED);
       }
     }
   }
@@ -119,7 +127,7 @@ export class RoomRegistry {
     if (Object.keys(delta).length === 0) return;
     Object.assign(participant.attributes, delta);
     if (participant.messagingEnabled) {
-      notifyEnabledPeers(room, participant, 'participant.attributes', { attributes: delta });
+      notifyEnabledPeers(room, participant, "participant.attributes", { attributes: delta });
     }
   }
 
@@ -127,8 +135,8 @@ export class RoomRegistry {
     const unpacked = unpackMessage(message.data);
     if (!unpacked.ok) throw new RequestError(`invalid request: ${unpacked.reason}`, ErrorCode.INVALID_REQUEST);
     const { toolkit, tool, arguments: args } = withoutMeta(unpacked.header);
-    if (typeof toolkit !== 'string' || typeof tool !== 'string') {
-      throw new RequestError('invalid request: toolkit and tool must be strings', ErrorCode.INVALID_REQUEST);
+    if (typeof toolkit !== "string" || typeof tool !== "string") {
+      throw new RequestError("invalid request: toolkit and tool must be strings", ErrorCode.INVALID_REQUEST);
     }
     if (toolkit !== MESSAGING_TOOLKIT) throw new RequestError(`toolkit not found: ${toolkit}`, ErrorCode.NOT_FOUND);
     const json = readJsonArguments(args);
@@ -142,7 +150,7 @@ export class RoomRegistry {
       if (!replied) throw error;
       this.log(`room ${room.name}: error after replying to ${toolkit}.${tool}: ${String(error)}`);
     }
-    if (!replied) participant.respond(message.id, errorContent('tool did not reply', ErrorCode.OPERATION_FAILED));
+    if (!replied) participant.respond(message.id, errorContent("tool did not reply", ErrorCode.OPERATION_FAILED));
   }
 
   stats(): Record<string, RoomStatsEntry[]> {
@@ -158,9 +166,9 @@ export class RoomRegistry {
 
 // The messaging tools all take JSON content: {"type":"json","json":{...}}.
 function readJsonArguments(args: unknown): JsonObject {
-  if (typeof args === 'object' && args !== null && (args as JsonObject).type === 'json') {
+  if (typeof args === "object" && args !== null && (args as JsonObject).type === "json") {
     const json = (args as JsonObject).json;
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as JsonObject;
+    if (typeof json === "object" && json !== null && !Array.isArray(json)) return json as JsonObject;
   }
-  throw new RequestError('invalid arguments: expected json content with an object', ErrorCode.INVALID_REQUEST);
+  throw new RequestError("invalid arguments: expected json content with an object", ErrorCode.INVALID_REQUEST);
 }

@@ -3,9 +3,9 @@
 // silent socket), wires each accepted socket to a participant, keeps sockets
 // alive with pings, and serves /stats and /healthz.
 
-import http from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
 import {
   DATA_CHUNK_BYTES,
   DATA_PACKET_PREFIX_BYTES,
@@ -14,12 +14,12 @@ import {
   MAX_TYPE_BYTES,
   MessageReassembler,
   type FrameError,
-} from './framing';
-import { RoomRegistry, expectsResponse, type RoomStatsEntry } from './rooms';
-import { SocketWriter } from './socket-writer';
-import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from './token';
-import { ErrorCode } from './content';
-import type { Participant } from './participant';
+} from "./framing";
+import { RoomRegistry, expectsResponse, type RoomStatsEntry } from "./rooms";
+import { SocketWriter } from "./socket-writer";
+import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
+import { ErrorCode } from "./content";
+import type { Participant } from "./participant";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -54,7 +54,10 @@ const DEFAULT_PING_INTERVAL_MS = 30_000;
 /** Protocol errors tolerated on one socket before it is considered hopeless. */
 const MAX_PROTOCOL_ERRORS = 32;
 /** No legitimate packet is larger than a full data packet or a header with the longest type. */
-const MAX_FRAME_BYTES = Math.max(HEADER_PACKET_PREFIX_BYTES + MAX_TYPE_BYTES, DATA_PACKET_PREFIX_BYTES + DATA_CHUNK_BYTES);
+const MAX_FRAME_BYTES = Math.max(
+  HEADER_PACKET_PREFIX_BYTES + MAX_TYPE_BYTES,
+  DATA_PACKET_PREFIX_BYTES + DATA_CHUNK_BYTES,
+);
 /** ws itself drops (1009, no reason) anything beyond this without buffering it. */
 const WS_MAX_PAYLOAD = 64 * 1024;
 
@@ -64,13 +67,14 @@ const CLOSE_TOO_BIG = 1009;
 const CLOSE_INTERNAL_ERROR = 1011;
 
 export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<DevRoomServer> {
-  const host = opts.host ?? '127.0.0.1';
+  const host = opts.host ?? "127.0.0.1";
   const requestedPort = opts.port ?? 0;
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const pingIntervalMs = opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   const log = opts.log ?? (() => {});
   const secret = opts.secret;
-  if (typeof secret !== 'string' || secret.length === 0) throw new Error('startDevRoomServer: secret must be a non-empty string');
+  if (typeof secret !== "string" || secret.length === 0)
+    throw new Error("startDevRoomServer: secret must be a non-empty string");
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
     throw new RangeError(`startDevRoomServer: port must be an integer 0-65535, got ${requestedPort}`);
   }
@@ -78,7 +82,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     throw new RangeError(`startDevRoomServer: maxMessageBytes must be a positive integer, got ${maxMessageBytes}`);
   }
 
-  let url = '';
+  let url = "";
   let closing = false;
   const sockets = new Set<WebSocket>();
   const alive = new WeakMap<WebSocket, boolean>();
@@ -90,16 +94,16 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
 
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/stats') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && path === "/stats") {
+      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
       res.end(JSON.stringify(stats()));
-    } else if (req.method === 'GET' && path === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end('ok');
+    } else if (req.method === "GET" && path === "/healthz") {
+      res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      res.end("ok");
     } else {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('not found');
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("not found");
     }
   });
 
@@ -112,7 +116,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     let participant: Participant | undefined;
 
     const closeWith = (code: number, reason: string): void => {
-      log(`closing socket of ${participant?.id ?? '?'} (${code} ${reason})`);
+      log(`closing socket of ${participant?.id ?? "?"} (${code} ${reason})`);
       if (participant) registry.leave(participant);
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
     };
@@ -126,30 +130,30 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       // Whoever sent a request is waiting on its id: answer rather than leave it pending.
       if (error.id !== undefined && (error.type === undefined || expectsResponse(error.type))) {
         const text =
-          error.code === 'message_too_large'
+          error.code === "message_too_large"
             ? `message too large (limit ${maxMessageBytes} bytes)`
             : `malformed message: ${error.detail}`;
         p.respondError(error.id, text, ErrorCode.INVALID_REQUEST);
       }
-      if (++protocolErrors > MAX_PROTOCOL_ERRORS) closeWith(CLOSE_INVALID_DATA, 'too many protocol errors');
+      if (++protocolErrors > MAX_PROTOCOL_ERRORS) closeWith(CLOSE_INVALID_DATA, "too many protocol errors");
     };
 
-    ws.on('error', (error) => log(`socket error: ${error.message}`));
-    ws.on('pong', () => alive.set(ws, true));
-    ws.on('close', () => {
+    ws.on("error", (error) => log(`socket error: ${error.message}`));
+    ws.on("pong", () => alive.set(ws, true));
+    ws.on("close", () => {
       sockets.delete(ws);
       if (participant) registry.leave(participant);
     });
 
-    const writer = new SocketWriter(ws, () => closeWith(CLOSE_POLICY, 'slow consumer'));
+    const writer = new SocketWriter(ws, () => closeWith(CLOSE_POLICY, "slow consumer"));
     const joined = registry.join(claims, writer);
     participant = joined;
 
-    ws.on('message', (data: RawData, isBinary: boolean) => {
+    ws.on("message", (data: RawData, isBinary: boolean) => {
       if (!joined.active) return;
       try {
         if (!isBinary) {
-          closeWith(CLOSE_INVALID_DATA, 'text frames are not supported');
+          closeWith(CLOSE_INVALID_DATA, "text frames are not supported");
           return;
         }
         const frame = toBytes(data);
@@ -159,31 +163,31 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
         }
         for (const event of reassembler.feed(frame)) {
           if (!joined.active) return;
-          if (event.kind === 'message') registry.handleMessage(joined, event.message);
+          if (event.kind === "message") registry.handleMessage(joined, event.message);
           else onFrameError(joined, event.error);
         }
       } catch (error) {
         log(`internal error on socket of ${joined.id}: ${String(error)}`);
-        closeWith(CLOSE_INTERNAL_ERROR, 'internal error');
+        closeWith(CLOSE_INTERNAL_ERROR, "internal error");
       }
     });
   };
 
   const handleUpgrade = async (req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
-    if (closing) return rejectUpgrade(socket, 503, 'server shutting down');
-    const rawUrl = req.url ?? '';
-    const queryStart = rawUrl.indexOf('?');
+    if (closing) return rejectUpgrade(socket, 503, "server shutting down");
+    const rawUrl = req.url ?? "";
+    const queryStart = rawUrl.indexOf("?");
     const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
-    const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
+    const query = new URLSearchParams(queryStart === -1 ? "" : rawUrl.slice(queryStart + 1));
     const match = ROOM_PATH.exec(rawPath);
-    if (!match) return rejectUpgrade(socket, 404, 'not found');
+    if (!match) return rejectUpgrade(socket, 404, "not found");
     let room: string;
     try {
       room = decodeURIComponent(match[1]);
     } catch {
-      return rejectUpgrade(socket, 400, 'invalid room name encoding');
+      return rejectUpgrade(socket, 400, "invalid room name encoding");
     }
-    const token = query.get('token') || bearerToken(req.headers.authorization);
+    const token = query.get("token") || bearerToken(req.headers.authorization);
     pendingUpgrades.add(socket);
     let check: TokenCheck;
     try {
@@ -196,16 +200,16 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       return rejectUpgrade(socket, 403, check.message);
     }
     if (socket.destroyed) return;
-    if (closing) return rejectUpgrade(socket, 503, 'server shutting down');
+    if (closing) return rejectUpgrade(socket, 503, "server shutting down");
     const claims = check.claims;
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, claims));
   };
 
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (error) => log(`upgrade socket error: ${error.message}`));
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", (error) => log(`upgrade socket error: ${error.message}`));
     handleUpgrade(req, socket, head).catch((error: unknown) => {
       log(`internal error during upgrade: ${String(error)}`);
-      rejectUpgrade(socket, 500, 'internal error');
+      rejectUpgrade(socket, 500, "internal error");
     });
   });
 
@@ -213,27 +217,27 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     const onError = (error: NodeJS.ErrnoException): void => {
       wss.close();
       reject(
-        error.code === 'EADDRINUSE'
+        error.code === "EADDRINUSE"
           ? new Error(`port ${requestedPort} is already in use (set DEV_ROOM_PORT to another port)`)
           : error,
       );
     };
-    server.once('error', onError);
+    server.once("error", onError);
     server.listen(requestedPort, host, () => {
-      server.off('error', onError);
+      server.off("error", onError);
       resolve();
     });
   });
-  server.on('error', (error) => log(`http server error: ${error.message}`));
+  server.on("error", (error) => log(`http server error: ${error.message}`));
 
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : requestedPort;
+  const port = typeof address === "object" && address !== null ? address.port : requestedPort;
   url = `ws://${urlHost(host)}:${port}`;
 
   const heartbeat = setInterval(() => {
     for (const ws of sockets) {
       if (alive.get(ws) !== true) {
-        log('terminating a socket that missed its pong');
+        log("terminating a socket that missed its pong");
         ws.terminate();
         continue;
       }
@@ -253,7 +257,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       closing = true;
       clearInterval(heartbeat);
       for (const socket of pendingUpgrades) socket.destroy();
-      const socketsClosed = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      const socketsClosed = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once("close", () => resolve())));
       for (const ws of sockets) ws.terminate();
       await Promise.all(socketsClosed);
       wss.close();
@@ -279,22 +283,22 @@ function bearerToken(header: string | undefined): string | null {
 }
 
 function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   if (socket.destroyed) return;
-  const body = Buffer.from(text, 'utf8');
+  const body = Buffer.from(text, "utf8");
   const head =
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\n` +
-    'Connection: close\r\n' +
-    'Content-Type: text/plain; charset=utf-8\r\n' +
-    'Cache-Control: no-store\r\n' +
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}\r\n` +
+    "Connection: close\r\n" +
+    "Content-Type: text/plain; charset=utf-8\r\n" +
+    "Cache-Control: no-store\r\n" +
     `Content-Length: ${body.length}\r\n\r\n`;
-  socket.once('finish', () => socket.destroy());
-  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  socket.once("finish", () => socket.destroy());
+  socket.end(Buffer.concat([Buffer.from(head, "latin1"), body]));
   // A peer that never reads must not pin the socket.
   setTimeout(() => socket.destroy(), 1000).unref();
 }

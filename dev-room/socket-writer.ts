@@ -2,8 +2,8 @@
 // reassembly state per socket, so the frames of two messages must never
 // interleave; messages are also kept in the order they were produced.
 
-import { WebSocket } from 'ws';
-import { encodeMessage, type ProtocolMessage } from './framing';
+import { WebSocket } from "ws";
+import { encodeMessage, type ProtocolMessage } from "./framing";
 
 export interface MessageSink {
   write(message: ProtocolMessage): void;
@@ -30,7 +30,7 @@ export class SocketWriter implements MessageSink {
     private readonly onOverflow: () => void,
     private readonly limits: SocketWriterLimits = DEFAULT_LIMITS,
   ) {
-    socket.once('close', () => this.close());
+    socket.once("close", () => this.close());
   }
 
   write(message: ProtocolMessage): void {
@@ -49,7 +49,7 @@ export class SocketWriter implements MessageSink {
   /** Everything written in this tick leaves in one writev instead of one per frame. */
   private corked = false;
   private corkUntilNextTick(): void {
-    const raw = (this.socket as unknown as { _socket?: import('node:net').Socket })._socket;
+    const raw = (this.socket as unknown as { _socket?: import("node:net").Socket })._socket;
     if (this.corked || !raw) return;
     this.corked = true;
     raw.cork();

@@ -1,15 +1,22 @@
 // Shared test scaffolding: tokens made with the SDK, real RoomClients, a
 // harness that tears everything down, and a raw socket for wire-level checks.
 
-import http from 'node:http';
-import { vi } from 'vitest';
-import { WebSocket } from 'ws';
-import { SignJWT } from 'jose';
-import { ApiScope, ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from '@meshagent/meshagent';
-import { startDevRoomServer, type DevRoomServer, type DevRoomServerOptions } from './server';
-import { MessageReassembler, encodeMessage, packMessage, unpackMessage, type JsonObject, type ProtocolMessage } from './framing';
+import http from "node:http";
+import { vi } from "vitest";
+import { WebSocket } from "ws";
+import { SignJWT } from "jose";
+import { ApiScope, ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
+import { startDevRoomServer, type DevRoomServer, type DevRoomServerOptions } from "./server";
+import {
+  MessageReassembler,
+  encodeMessage,
+  packMessage,
+  unpackMessage,
+  type JsonObject,
+  type ProtocolMessage,
+} from "./framing";
 
-export const SECRET = 'dev-room-test-secret-0123456789';
+export const SECRET = "dev-room-test-secret-0123456789";
 
 export interface TokenOptions {
   name: string;
@@ -23,15 +30,15 @@ export interface TokenOptions {
 
 export async function sdkToken(opts: TokenOptions): Promise<string> {
   const token = new ParticipantToken({ name: opts.name });
-  token.addRoomGrant(opts.room ?? 'test');
-  token.addRoleGrant(opts.role ?? 'user');
+  token.addRoomGrant(opts.room ?? "test");
+  token.addRoleGrant(opts.role ?? "user");
   if (opts.api) token.addApiGrant(opts.api);
   return token.toJwt({ token: opts.secret ?? SECRET, expiration: opts.expiration });
 }
 
 /** For claims the SDK cannot produce (e.g. an exp in the past). */
-export async function handToken(claims: JsonObject, secret = SECRET, alg = 'HS256'): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+export async function handToken(claims: JsonObject, secret = SECRET, alg = "HS256"): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg, typ: "JWT" }).sign(new TextEncoder().encode(secret));
 }
 
 /**
@@ -40,13 +47,13 @@ export async function handToken(claims: JsonObject, secret = SECRET, alg = 'HS25
  */
 export function silenceSdkNoise(): void {
   const log = console.log.bind(console);
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    if (args[0] === 'GOT RESPONSE') return;
+  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    if (args[0] === "GOT RESPONSE") return;
     log(...args);
   });
   const warn = console.warn.bind(console);
-  vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('No handler for message type messaging.send')) return;
+  vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].startsWith("No handler for message type messaging.send")) return;
     warn(...args);
   });
 }
@@ -80,7 +87,7 @@ export class Harness {
   }
 
   /** Opens a real SDK client; does not wait for start(). */
-  open(jwt: string, path = '/rooms/test'): ConnectedClient {
+  open(jwt: string, path = "/rooms/test"): ConnectedClient {
     const room = new RoomClient({
       protocol: new Protocol({ channel: new WebSocketProtocolChannel({ url: `${this.server.url}${path}`, jwt }) }),
     });
@@ -101,7 +108,7 @@ export class Harness {
 
   /** Opens a client and waits until start() resolved and, unless told otherwise, messaging is enabled. */
   async join(name: string, opts: { room?: string; enable?: boolean; api?: ApiScope } = {}): Promise<RoomClient> {
-    const roomName = opts.room ?? 'test';
+    const roomName = opts.room ?? "test";
     const client = this.open(await sdkToken({ name, room: roomName, api: opts.api }), `/rooms/${roomName}`);
     await withTimeout(client.started, 2000, `${name} start()`);
     if (opts.enable !== false) await withTimeout(client.room.messaging.enable(), 2000, `${name} messaging.enable()`);
@@ -113,13 +120,13 @@ export class Harness {
     room.dispose();
   }
 
-  async raw(jwt: string, path = '/rooms/test', options: { autoPong?: boolean } = {}): Promise<RawClient> {
+  async raw(jwt: string, path = "/rooms/test", options: { autoPong?: boolean } = {}): Promise<RawClient> {
     const socket = new WebSocket(`${this.server.url}${path}?token=${encodeURIComponent(jwt)}`, options);
     this.rawSockets.push(socket);
     const client = new RawClient(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
+      socket.once("open", () => resolve());
+      socket.once("error", reject);
     });
     return client;
   }
@@ -183,19 +190,19 @@ export class RawClient {
   /** Anything malformed the server sent us; must stay empty. */
   readonly streamErrors: string[] = [];
   closeCode: number | null = null;
-  closeReason = '';
+  closeReason = "";
   private readonly reassembler = new MessageReassembler(16 << 20);
   private nextId = 0;
 
   constructor(readonly socket: WebSocket) {
-    socket.on('error', () => {});
-    socket.on('message', (data: Buffer) => {
+    socket.on("error", () => {});
+    socket.on("message", (data: Buffer) => {
       for (const event of this.reassembler.feed(new Uint8Array(data))) {
-        if (event.kind === 'message') this.received.push(event.message);
+        if (event.kind === "message") this.received.push(event.message);
         else this.streamErrors.push(event.error.detail);
       }
     });
-    socket.on('close', (code, reason) => {
+    socket.on("close", (code, reason) => {
       this.closeCode = code;
       this.closeReason = reason.toString();
     });
@@ -227,32 +234,36 @@ export class RawClient {
 }
 
 /** A plain HTTP upgrade attempt, to see the status and body a refused client gets. */
-export function rawUpgrade(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(url.replace(/^ws/, 'http'));
+export function rawUpgrade(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url.replace(/^ws/, "http"));
   return new Promise((resolve, reject) => {
     const req = http.request({
       hostname,
       port,
       path,
       headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
         ...headers,
       },
     });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    req.on("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    req.on('upgrade', (res, socket) => {
+    req.on("upgrade", (res, socket) => {
       socket.destroy();
-      resolve({ status: res.statusCode ?? 101, body: '' });
+      resolve({ status: res.statusCode ?? 101, body: "" });
     });
-    req.on('error', reject);
+    req.on("error", reject);
     req.end();
   });
 }
@@ -261,7 +272,7 @@ export function rawUpgrade(url: string, path: string, headers: Record<string, st
  * Protocol packets built by hand, independently of framing.ts, so tests can
  * send exactly the malformed or out-of-order frames they mean to.
  */
-export function rawHeaderPacket(id: number, count: number, type = 'room.invoke_tool'): Uint8Array {
+export function rawHeaderPacket(id: number, count: number, type = "room.invoke_tool"): Uint8Array {
   const typeBytes = new TextEncoder().encode(type);
   const frame = new Uint8Array(16 + typeBytes.length);
   const view = new DataView(frame.buffer);

@@ -27,7 +27,9 @@ test.describe("GET /api/room-connection", () => {
     expect((await response.json()).code).toBe("method_not_allowed");
   });
 
-  test("signed in: 400 for a bad room, 403 for a refused one, 200 with a short-lived token otherwise", async ({ page }) => {
+  test("signed in: 400 for a bad room, 403 for a refused one, 200 with a short-lived token otherwise", async ({
+    page,
+  }) => {
     await signIn(page, "Katherine");
     const request = page.context().request;
 

@@ -20,9 +20,12 @@ test("an empty display name is refused with a message, and nobody is signed in",
   await page.goto("/signin");
   await page.getByLabel("Display name").fill("   ");
   // Bypass the browser's own `required` check: the server must refuse too.
-  await page.locator("form").filter({ has: page.getByLabel("Display name") }).evaluate((form) => {
-    (form as HTMLFormElement).noValidate = true;
-  });
+  await page
+    .locator("form")
+    .filter({ has: page.getByLabel("Display name") })
+    .evaluate((form) => {
+      (form as HTMLFormElement).noValidate = true;
+    });
   await page.getByRole("button", { name: "Sign in with a name" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Enter a display name");
   await expect(page.getByTestId("signed-in-user")).toHaveCount(0);

@@ -17,7 +17,11 @@ test("no secret present at build time appears in any file the browser can downlo
   const files = await filesUnder(path.join(process.cwd(), ".next", "static"));
   expect(files.some((file) => file.endsWith(".js"))).toBe(true);
 
-  const secrets = { MESHAGENT_SECRET: ROOM_SECRET!, DEV_ROOM_SECRET: DEV_ROOM_SECRET_CANARY!, AUTH_SECRET: AUTH_SECRET! };
+  const secrets = {
+    MESHAGENT_SECRET: ROOM_SECRET!,
+    DEV_ROOM_SECRET: DEV_ROOM_SECRET_CANARY!,
+    AUTH_SECRET: AUTH_SECRET!,
+  };
   for (const file of files) {
     const content = await readFile(file, "latin1");
     for (const [name, value] of Object.entries(secrets)) {

@@ -29,7 +29,8 @@ describe("chatReducer", () => {
 
   it("keeps at most CHAT_HISTORY_LIMIT messages, dropping the oldest", () => {
     let state: ChatMessage[] = [];
-    for (let i = 0; i < CHAT_HISTORY_LIMIT + 5; i++) state = chatReducer(state, { type: "add", message: message(`m${i}`) });
+    for (let i = 0; i < CHAT_HISTORY_LIMIT + 5; i++)
+      state = chatReducer(state, { type: "add", message: message(`m${i}`) });
     expect(state).toHaveLength(CHAT_HISTORY_LIMIT);
     expect(state[0].id).toBe("m5");
   });

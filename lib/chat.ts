@@ -19,8 +19,7 @@ export interface ChatMessage {
 }
 
 export type ChatAction =
-  | { type: "add"; message: ChatMessage }
-  | { type: "status"; id: string; status: ChatStatus; error?: string };
+  { type: "add"; message: ChatMessage } | { type: "status"; id: string; status: ChatStatus; error?: string };
 
 /** Kept as a list in arrival order, at most CHAT_HISTORY_LIMIT long. */
 export function chatReducer(state: ChatMessage[], action: ChatAction): ChatMessage[] {

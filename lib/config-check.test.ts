@@ -31,16 +31,25 @@ describe("configurationProblems", () => {
   });
 
   it("reports an invalid value by name instead of throwing", () => {
-    expect(configurationProblems({ NODE_ENV: "development", DEV_ROOM_SECRET: "x", MESHAGENT_TOKEN_TTL_SECONDS: "0" })[0]).toContain(
-      "MESHAGENT_TOKEN_TTL_SECONDS",
-    );
+    expect(
+      configurationProblems({ NODE_ENV: "development", DEV_ROOM_SECRET: "x", MESHAGENT_TOKEN_TTL_SECONDS: "0" })[0],
+    ).toContain("MESHAGENT_TOKEN_TTL_SECONDS");
   });
 
   it("warns when the default room is not in the allow-list", () => {
-    const problems = configurationProblems({ NODE_ENV: "development", DEV_ROOM_SECRET: "x", MESHAGENT_ROOMS: "standup,retro" });
+    const problems = configurationProblems({
+      NODE_ENV: "development",
+      DEV_ROOM_SECRET: "x",
+      MESHAGENT_ROOMS: "standup,retro",
+    });
     expect(problems).toEqual([expect.stringContaining('MESHAGENT_DEFAULT_ROOM "lobby" is not in MESHAGENT_ROOMS')]);
     expect(
-      configurationProblems({ NODE_ENV: "development", DEV_ROOM_SECRET: "x", MESHAGENT_ROOMS: "standup", MESHAGENT_DEFAULT_ROOM: "standup" }),
+      configurationProblems({
+        NODE_ENV: "development",
+        DEV_ROOM_SECRET: "x",
+        MESHAGENT_ROOMS: "standup",
+        MESHAGENT_DEFAULT_ROOM: "standup",
+      }),
     ).toEqual([]);
   });
 });

@@ -19,7 +19,8 @@ export function configurationProblems(source: Record<string, string | undefined>
   };
   collect(() => {
     const missing = authConfigProblems(readAuthEnv(source));
-    if (missing.length > 0) throw new ConfigError(missing, `Sign-in: missing environment variable(s): ${missing.join(", ")}`);
+    if (missing.length > 0)
+      throw new ConfigError(missing, `Sign-in: missing environment variable(s): ${missing.join(", ")}`);
   });
   collect(() => {
     const env = readMeshAgentEnv(source);

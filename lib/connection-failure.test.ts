@@ -17,7 +17,9 @@ describe("classifyFailure", () => {
   });
 
   it("keeps the route's message for 403 so the person sees which room", () => {
-    const failure = classifyFailure(new RoomAuthorizationError(403, "forbidden", 'You do not have access to the room "x".'));
+    const failure = classifyFailure(
+      new RoomAuthorizationError(403, "forbidden", 'You do not have access to the room "x".'),
+    );
     expect(failure.message).toContain('"x"');
   });
 
@@ -45,15 +47,17 @@ describe("fetchRoomCredentials", () => {
   });
 
   it("throws the route's code and message on an error status", async () => {
-    const error = await fetchRoomCredentials("x", { fetchImpl: respond(403, { code: "forbidden", message: "no" }) }).catch(
-      (e) => e,
-    );
+    const error = await fetchRoomCredentials("x", {
+      fetchImpl: respond(403, { code: "forbidden", message: "no" }),
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(RoomAuthorizationError);
     expect(error).toMatchObject({ status: 403, code: "forbidden", message: "no" });
   });
 
   it("copes with a non-JSON error page and a 200 without credentials", async () => {
-    await expect(fetchRoomCredentials("x", { fetchImpl: respond(502, "<html>bad gateway</html>") })).rejects.toMatchObject({
+    await expect(
+      fetchRoomCredentials("x", { fetchImpl: respond(502, "<html>bad gateway</html>") }),
+    ).rejects.toMatchObject({
       status: 502,
       code: "bad_response",
     });
@@ -66,6 +70,9 @@ describe("fetchRoomCredentials", () => {
     const failing = async () => {
       throw new TypeError("Failed to fetch");
     };
-    await expect(fetchRoomCredentials("x", { fetchImpl: failing })).rejects.toMatchObject({ status: 0, code: "network_error" });
+    await expect(fetchRoomCredentials("x", { fetchImpl: failing })).rejects.toMatchObject({
+      status: 0,
+      code: "network_error",
+    });
   });
 });

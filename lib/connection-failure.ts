@@ -19,12 +19,24 @@ export interface ConnectionFailure {
 }
 
 const FAILURES: Record<FailureKind, Omit<ConnectionFailure, "kind" | "message"> & { message?: string }> = {
-  signed_out: { retryable: false, title: "Sign in again", message: "Your session has ended. Sign in again to rejoin this room." },
+  signed_out: {
+    retryable: false,
+    title: "Sign in again",
+    message: "Your session has ended. Sign in again to rejoin this room.",
+  },
   forbidden: { retryable: false, title: "No access to this room" },
   invalid_room: { retryable: false, title: "Invalid room name" },
   not_configured: { retryable: false, title: "MeshAgent is not configured" },
-  app_unreachable: { retryable: true, title: "Offline", message: "Could not reach this app's server. Check your connection." },
-  server_error: { retryable: true, title: "Server error", message: "The app's server could not issue room credentials." },
+  app_unreachable: {
+    retryable: true,
+    title: "Offline",
+    message: "Could not reach this app's server. Check your connection.",
+  },
+  server_error: {
+    retryable: true,
+    title: "Server error",
+    message: "The app's server could not issue room credentials.",
+  },
   room_unreachable: {
     retryable: true,
     title: "Could not connect to the room",

@@ -30,7 +30,9 @@ describe("dev sign-in switch", () => {
 
 describe("authConfigProblems", () => {
   it("names AUTH_SECRET in production", () => {
-    expect(authConfigProblems(readAuthEnv({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true" }))).toEqual(["AUTH_SECRET"]);
+    expect(authConfigProblems(readAuthEnv({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true" }))).toEqual([
+      "AUTH_SECRET",
+    ]);
   });
 
   it("names the missing half of the GitHub pair", () => {

@@ -28,7 +28,12 @@ const nodeEnv = z.enum(["development", "production", "test"]).catch("development
 const roomName = z.string().max(ROOM_NAME_MAX_LENGTH).regex(ROOM_NAME_PATTERN);
 /** A base URL; a trailing slash is dropped so paths can be appended. */
 const baseUrl = (protocol: RegExp, error: string) =>
-  unset(z.url({ protocol, error }).transform((url) => url.replace(/\/+$/, "")).optional());
+  unset(
+    z
+      .url({ protocol, error })
+      .transform((url) => url.replace(/\/+$/, ""))
+      .optional(),
+  );
 
 const roomList = z
   .string()

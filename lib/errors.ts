@@ -41,10 +41,7 @@ export class ConfigError extends AppError {
   readonly variables: string[];
 
   constructor(variables: string[], detail?: string) {
-    super(
-      "not_configured",
-      detail ?? `Missing required environment variable(s): ${variables.join(", ")}`,
-    );
+    super("not_configured", detail ?? `Missing required environment variable(s): ${variables.join(", ")}`);
     this.name = "ConfigError";
     this.variables = variables;
   }
@@ -53,9 +50,7 @@ export class ConfigError extends AppError {
 /** Map anything thrown to a JSON `{ code, message }` response. Unknown errors are logged, not echoed. */
 export function errorResponse(error: unknown, extraHeaders: Record<string, string> = {}): Response {
   const appError =
-    error instanceof AppError
-      ? error
-      : new AppError("internal_error", "Something went wrong. Check the server logs.");
+    error instanceof AppError ? error : new AppError("internal_error", "Something went wrong. Check the server logs.");
   if (!(error instanceof AppError)) console.error("[room-connection] unexpected error", error);
   const body: ErrorBody = { code: appError.code, message: appError.message };
   return Response.json(body, {

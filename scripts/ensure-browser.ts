@@ -18,7 +18,11 @@ if (system) {
 } else if (!existsSync(chromium.executablePath())) {
   console.log("No Chromium found: installing Playwright's Chromium (one time)…");
   try {
-    execFileSync(process.execPath, [createRequire(import.meta.url).resolve("@playwright/test/cli"), "install", "chromium"], { stdio: "inherit" });
+    execFileSync(
+      process.execPath,
+      [createRequire(import.meta.url).resolve("@playwright/test/cli"), "install", "chromium"],
+      { stdio: "inherit" },
+    );
   } catch {
     console.error(
       "Could not install Playwright's Chromium. Install one yourself (`npx playwright install chromium`, or a system\n" +

@@ -38,7 +38,10 @@ export default async function SignInPage({
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
 
       {problems.length > 0 ? (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
           Sign-in is not configured. Missing environment variable(s): <code>{problems.join(", ")}</code>.
         </p>
       ) : null}
@@ -78,7 +81,14 @@ export default async function SignInPage({
               <label htmlFor="dev-name" className="text-sm font-medium">
                 Display name
               </label>
-              <Input id="dev-name" name="name" required maxLength={DISPLAY_NAME_MAX_LENGTH} autoComplete="nickname" placeholder="Ada" />
+              <Input
+                id="dev-name"
+                name="name"
+                required
+                maxLength={DISPLAY_NAME_MAX_LENGTH}
+                autoComplete="nickname"
+                placeholder="Ada"
+              />
               <p className="text-xs text-zinc-500">Dev sign-in: no password, for local development and tests.</p>
             </div>
             <Button type="submit" variant="secondary" className="w-full">

@@ -41,7 +41,10 @@ function guardSharedFiles(): () => string[] {
 function restoreTsconfig(now: string, original: string | null): string {
   try {
     const current = JSON.parse(now) as { include?: string[] };
-    const withoutOurs = { ...current, include: (current.include ?? []).filter((entry) => !entry.startsWith(`${DIST_DIR}/`)) };
+    const withoutOurs = {
+      ...current,
+      include: (current.include ?? []).filter((entry) => !entry.startsWith(`${DIST_DIR}/`)),
+    };
     if (original !== null && JSON.stringify(JSON.parse(original)) === JSON.stringify(withoutOurs)) return original;
     return JSON.stringify(withoutOurs, null, 2) + "\n";
   } catch {
@@ -69,7 +72,8 @@ export async function buildApp(log: (line: string) => void): Promise<{ ms: numbe
   } finally {
     await build.stop();
     const restored = restore();
-    if (restored.length > 0) log(`restored ${restored.join(", ")} after next build rewrote ${restored.length === 1 ? "it" : "them"}`);
+    if (restored.length > 0)
+      log(`restored ${restored.join(", ")} after next build rewrote ${restored.length === 1 ? "it" : "them"}`);
   }
   return { ms: Date.now() - started };
 }
@@ -93,21 +97,26 @@ export interface AppEnv {
 
 export async function startApp(env: AppEnv): Promise<AppServer> {
   const url = `http://127.0.0.1:${env.port}`;
-  const proc = startProcess("next start", process.execPath, [...childNodeArgs(), NEXT_BIN, "start", "-p", String(env.port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: DIST_DIR,
-      NEXT_TELEMETRY_DISABLED: "1",
-      AUTH_SECRET: env.authSecret,
-      AUTH_TRUST_HOST: "true",
-      AUTH_DEV_LOGIN: "true",
-      AUTH_URL: url,
-      MESHAGENT_API_URL: env.roomUrl,
-      MESHAGENT_SECRET: env.roomSecret,
-      MESHAGENT_TOKEN_TTL_SECONDS: "600",
+  const proc = startProcess(
+    "next start",
+    process.execPath,
+    [...childNodeArgs(), NEXT_BIN, "start", "-p", String(env.port), "-H", "127.0.0.1"],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_DIST_DIR: DIST_DIR,
+        NEXT_TELEMETRY_DISABLED: "1",
+        AUTH_SECRET: env.authSecret,
+        AUTH_TRUST_HOST: "true",
+        AUTH_DEV_LOGIN: "true",
+        AUTH_URL: url,
+        MESHAGENT_API_URL: env.roomUrl,
+        MESHAGENT_SECRET: env.roomSecret,
+        MESHAGENT_TOKEN_TTL_SECONDS: "600",
+      },
     },
-  });
+  );
   await waitForHttp(proc, `${url}/api/auth/providers`, 60_000);
   return { url, port: env.port, proc };
 }

@@ -54,7 +54,11 @@ const server = http.createServer((req, res) => {
         res.writeHead(500).end(String(error));
       });
   } else if (req.method === "GET" && path === "/bare") {
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": html.length, "Cache-Control": "no-store" });
+    res.writeHead(200, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": html.length,
+      "Cache-Control": "no-store",
+    });
     res.end(html);
   } else if (req.method === "GET" && path === "/bare.js") {
     // Same caching as Next's hashed chunks: immutable, so warm navigations hit the cache.

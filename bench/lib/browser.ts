@@ -4,7 +4,12 @@ import { chromium, type Browser, type BrowserContext } from "@playwright/test";
 import { SYSTEM_CHROMIUM_ARGS, systemChromium } from "../../e2e/browser";
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: systemChromium(), args: SYSTEM_CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  return chromium.launch({
+    executablePath: systemChromium(),
+    args: SYSTEM_CHROMIUM_ARGS,
+    headless: true,
+    timeout: 60_000,
+  });
 }
 
 export const SESSION_COOKIE = "authjs.session-token";

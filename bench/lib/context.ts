@@ -29,7 +29,10 @@ export class BenchContext {
   private room: Promise<RoomServerProcess> | null = null;
   private appServer: Promise<AppServer> | null = null;
   private browserPromise: Promise<Browser> | null = null;
-  private session: Promise<{ cookie: string; storageState: Awaited<ReturnType<BrowserContext["storageState"]>> }> | null = null;
+  private session: Promise<{
+    cookie: string;
+    storageState: Awaited<ReturnType<BrowserContext["storageState"]>>;
+  }> | null = null;
 
   constructor(readonly options: ContextOptions) {}
 
@@ -55,7 +58,12 @@ export class BenchContext {
       }
       const room = await this.roomServer();
       const port = await freePort(3200);
-      const server = await startApp({ port, authSecret: this.authSecret, roomUrl: room.url, roomSecret: this.roomSecret });
+      const server = await startApp({
+        port,
+        authSecret: this.authSecret,
+        roomUrl: room.url,
+        roomSecret: this.roomSecret,
+      });
       this.log(`next start on ${server.url}, room server on ${room.url}`);
       return server;
     })();

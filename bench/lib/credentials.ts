@@ -43,7 +43,11 @@ export interface BareHttp {
  * Starts bench/lib/bare-http-child.ts on a free 3200+ port, signing exactly
  * the claims of `appCredentials` (fresh exp, same TTL) with the room secret.
  */
-export async function startBareHttp(ctx: BenchContext, appCredentials: Credentials, barePageJs?: string): Promise<BareHttp> {
+export async function startBareHttp(
+  ctx: BenchContext,
+  appCredentials: Credentials,
+  barePageJs?: string,
+): Promise<BareHttp> {
   const { claims } = decodeJwt(appCredentials.jwt);
   const template: Record<string, unknown> = { ...claims };
   delete template.exp;

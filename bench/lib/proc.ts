@@ -100,7 +100,12 @@ export function childNodeArgs(): string[] {
  * Runs one of the bench's own TypeScript entry points (bench/lib/*-child.ts)
  * with tsx in a plain node process.
  */
-export function startTsChild(name: string, file: string, env: Record<string, string>, opts: { echo?: boolean } = {}): Managed {
+export function startTsChild(
+  name: string,
+  file: string,
+  env: Record<string, string>,
+  opts: { echo?: boolean } = {},
+): Managed {
   return startProcess(name, process.execPath, [...childNodeArgs(), "--import", "tsx", path.resolve(ROOT, file)], {
     env: { ...process.env, ...env },
     echo: opts.echo,
@@ -118,7 +123,8 @@ export async function waitForOutput(proc: Managed, pattern: RegExp, timeoutMs: n
     if (exitedWith !== undefined) {
       throw new Error(`${proc.name} exited (${exitedWith}) before printing ${pattern}:\n${tail(proc.output())}`);
     }
-    if (Date.now() > deadline) throw new Error(`${proc.name}: no ${pattern} within ${timeoutMs} ms:\n${tail(proc.output())}`);
+    if (Date.now() > deadline)
+      throw new Error(`${proc.name}: no ${pattern} within ${timeoutMs} ms:\n${tail(proc.output())}`);
     await sleep(50);
   }
 }
@@ -129,7 +135,8 @@ export async function waitForHttp(proc: Managed, url: string, timeoutMs: number)
   let exitedWith: number | string | null | undefined;
   void proc.exited.then((code) => (exitedWith = code));
   for (;;) {
-    if (exitedWith !== undefined) throw new Error(`${proc.name} exited (${exitedWith}) before ${url} answered:\n${tail(proc.output())}`);
+    if (exitedWith !== undefined)
+      throw new Error(`${proc.name} exited (${exitedWith}) before ${url} answered:\n${tail(proc.output())}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();
@@ -137,7 +144,8 @@ export async function waitForHttp(proc: Managed, url: string, timeoutMs: number)
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms:\n${tail(proc.output())}`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer 200 within ${timeoutMs} ms:\n${tail(proc.output())}`);
     await sleep(200);
   }
 }

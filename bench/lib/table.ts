@@ -30,7 +30,13 @@ export interface BenchResult {
   error?: string;
 }
 
-export function row(metric: string, app: number | string, baseline: number | string, target = "", pass: boolean | null = null): Row {
+export function row(
+  metric: string,
+  app: number | string,
+  baseline: number | string,
+  target = "",
+  pass: boolean | null = null,
+): Row {
   const r = typeof app === "number" && typeof baseline === "number" ? app / baseline : Number.NaN;
   return { metric, app, baseline, ratio: Number.isFinite(r) ? r : Number.NaN, target, pass };
 }
@@ -42,10 +48,7 @@ function cell(value: number | string): string {
 }
 
 export function markdownTable(result: BenchResult): string {
-  const lines = [
-    "| metric | app | baseline | ratio | target | pass/fail |",
-    "|---|---:|---:|---:|---|---|",
-  ];
+  const lines = ["| metric | app | baseline | ratio | target | pass/fail |", "|---|---:|---:|---:|---|---|"];
   for (const r of result.rows) {
     const ratioCell = Number.isFinite(r.ratio) ? `${round(r.ratio)}×` : "–";
     const verdict = r.pass === null ? "" : r.pass ? "pass" : "**FAIL**";
@@ -58,13 +61,18 @@ export function printResult(result: BenchResult): void {
   const out: string[] = [`\n### ${result.title} (${(result.durationMs / 1000).toFixed(1)} s)\n`];
   if (result.error) out.push(`**ERROR**: ${result.error}\n`);
   if (result.rows.length > 0) out.push(markdownTable(result));
-  if (result.notes.length > 0) out.push("", ...result.notes.map((note) => (note.startsWith("  ") ? `  - ${note.trim()}` : `- ${note}`)));
+  if (result.notes.length > 0)
+    out.push("", ...result.notes.map((note) => (note.startsWith("  ") ? `  - ${note.trim()}` : `- ${note}`)));
   console.log(out.join("\n"));
 }
 
 export function writeResults(file: string, payload: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   // NaN/Infinity are not JSON: write them as null.
-  const json = JSON.stringify(payload, (_key, value) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2);
+  const json = JSON.stringify(
+    payload,
+    (_key, value) => (typeof value === "number" && !Number.isFinite(value) ? null : value),
+    2,
+  );
   writeFileSync(file, json + "\n");
 }

@@ -33,7 +33,10 @@ export function ChatPanel({ messages, onSend }: { messages: ChatMessage[]; onSen
   }
 
   return (
-    <section aria-labelledby="chat-heading" className="flex min-h-96 flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <section
+      aria-labelledby="chat-heading"
+      className="flex min-h-96 flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <h2 id="chat-heading" className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold dark:border-zinc-800">
         Chat
       </h2>
@@ -52,7 +55,9 @@ export function ChatPanel({ messages, onSend }: { messages: ChatMessage[]; onSen
             <p
               className={cn(
                 "max-w-[85%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm",
-                message.own ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "bg-zinc-100 dark:bg-zinc-800",
+                message.own
+                  ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900"
+                  : "bg-zinc-100 dark:bg-zinc-800",
                 message.status === "sending" && "opacity-60",
                 message.status === "failed" && "ring-2 ring-red-500",
               )}

@@ -15,7 +15,10 @@ export function ConnectingView({ phase, room }: { phase: ConnectingPhase; room?:
       data-phase={phase}
       className="flex min-h-64 flex-col items-center justify-center gap-3 text-zinc-600 dark:text-zinc-400"
     >
-      <span className="size-6 animate-spin rounded-full border-2 border-zinc-300 border-t-zinc-900 dark:border-zinc-700 dark:border-t-zinc-100" aria-hidden />
+      <span
+        className="size-6 animate-spin rounded-full border-2 border-zinc-300 border-t-zinc-900 dark:border-zinc-700 dark:border-t-zinc-100"
+        aria-hidden
+      />
       <p>{TEXT[phase]}</p>
       {room ? <p className="text-sm">#{room}</p> : null}
     </div>

@@ -9,7 +9,12 @@ export interface ParticipantSummary {
   role: string;
 }
 
-const PRESENCE_EVENTS = ["messaging_enabled", "participant_added", "participant_removed", "participant_attributes_updated"];
+const PRESENCE_EVENTS = [
+  "messaging_enabled",
+  "participant_added",
+  "participant_removed",
+  "participant_attributes_updated",
+];
 
 function snapshot(client: RoomClient): ParticipantSummary[] {
   return client.messaging.remoteParticipants

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 async function providersFor(env: Record<string, string>): Promise<string[]> {
   vi.resetModules();
   vi.unstubAllEnvs();
-  for (const name of ["AUTH_DEV_LOGIN", "AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "VERCEL_ENV", "AUTH_URL"]) vi.stubEnv(name, undefined);
+  for (const name of ["AUTH_DEV_LOGIN", "AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "VERCEL_ENV", "AUTH_URL"])
+    vi.stubEnv(name, undefined);
   vi.stubEnv("AUTH_SECRET", "test-secret");
   vi.stubEnv("AUTH_TRUST_HOST", "true");
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
@@ -23,12 +24,20 @@ describe("sign-in providers (auth.ts)", () => {
   });
 
   it("production: dev sign-in off unless AUTH_DEV_LOGIN=true", async () => {
-    expect(await providersFor({ NODE_ENV: "production", AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" })).toEqual(["github"]);
+    expect(await providersFor({ NODE_ENV: "production", AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" })).toEqual([
+      "github",
+    ]);
     expect(await providersFor({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true" })).toEqual(["dev-login"]);
   });
 
   it("a Vercel production deployment never offers dev sign-in", async () => {
-    const env = { NODE_ENV: "production", VERCEL_ENV: "production", AUTH_DEV_LOGIN: "true", AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" };
+    const env = {
+      NODE_ENV: "production",
+      VERCEL_ENV: "production",
+      AUTH_DEV_LOGIN: "true",
+      AUTH_GITHUB_ID: "id",
+      AUTH_GITHUB_SECRET: "s",
+    };
     expect(await providersFor(env)).toEqual(["github"]);
   });
 

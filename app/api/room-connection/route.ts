@@ -19,9 +19,7 @@ export async function GET(request: Request): Promise<Response> {
 }
 
 function methodNotAllowed(): Response {
-  return errorResponse(
-    new AppError("method_not_allowed", "Use GET to request room credentials.", { Allow: "GET" }),
-  );
+  return errorResponse(new AppError("method_not_allowed", "Use GET to request room credentials.", { Allow: "GET" }));
 }
 
 export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
