@@ -69,3 +69,9 @@ test("a room refused by MESHAGENT_ROOMS shows the no-access view", async ({ page
   await expect(roomPage.failure()).toHaveAttribute("data-kind", "forbidden");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("No access to this room");
 });
+
+test("an unknown page gets the app's not-found page", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
