@@ -1,7 +1,7 @@
 // The real @meshagent/meshagent 0.35.8 client against the dev room server:
 // join, presence, messaging, attributes, leave, errors (spec §9).
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiScope,
   LivekitGrant,
@@ -12,20 +12,9 @@ import {
   RoomServerException,
   type RoomClient,
 } from "@meshagent/meshagent";
-import { Harness, SECRET, sdkToken, silenceSdkNoise, waitFor, withTimeout } from "./test-helpers";
+import { useHarness, SECRET, sdkToken, waitFor, withTimeout } from "./test-helpers";
 
-let h: Harness;
-
-beforeEach(async () => {
-  silenceSdkNoise();
-  h = new Harness();
-  await h.start();
-});
-
-afterEach(async () => {
-  await h.cleanup();
-  expect(h.interleavings).toEqual([]);
-});
+const h = useHarness();
 
 function collect(room: RoomClient, type?: string): RoomMessageEvent[] {
   const seen: RoomMessageEvent[] = [];

@@ -2,31 +2,12 @@
 // endpoints, and the join handshake as seen on the wire.
 
 import net from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import {
-  Harness,
-  SECRET,
-  handToken,
-  rawUpgrade,
-  sdkToken,
-  silenceSdkNoise,
-  waitFor,
-  withTimeout,
-} from "./test-helpers";
+import { useHarness, SECRET, handToken, rawUpgrade, sdkToken, waitFor, withTimeout } from "./test-helpers";
 import { startDevRoomServer } from "./server";
 
-let h: Harness;
-
-beforeEach(async () => {
-  silenceSdkNoise();
-  h = new Harness();
-  await h.start();
-});
-
-afterEach(async () => {
-  await h.cleanup();
-});
+const h = useHarness();
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const grants = (room = "test") => [

@@ -1,31 +1,12 @@
 // Hostile or broken peers affect only their own socket: error answers, closes
 // with 1007/1009, seeded fuzzing next to a live chat, join/leave churn, heartbeat.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { RoomServerException, type RoomClient, type RoomMessageEvent } from "@meshagent/meshagent";
-import {
-  Harness,
-  RawClient,
-  rawDataPacket,
-  rawHeaderPacket,
-  sdkToken,
-  silenceSdkNoise,
-  waitFor,
-  withTimeout,
-} from "./test-helpers";
+import { useHarness, RawClient, rawDataPacket, rawHeaderPacket, sdkToken, waitFor, withTimeout } from "./test-helpers";
 import { encodeMessage, packMessage } from "./framing";
 
-let h: Harness;
-
-beforeEach(async () => {
-  silenceSdkNoise();
-  h = new Harness();
-});
-
-afterEach(async () => {
-  await h.cleanup();
-  expect(h.interleavings).toEqual([]);
-});
+const h = useHarness({ start: false });
 
 /** mulberry32: small, seedable, good enough to make the fuzz reproducible. */
 function prng(seed: number): () => number {

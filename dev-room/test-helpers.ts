@@ -2,7 +2,7 @@
 // harness that tears everything down, and a raw socket for wire-level checks.
 
 import http from "node:http";
-import { vi } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 import { WebSocket } from "ws";
 import { SignJWT } from "jose";
 import { ApiScope, ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
@@ -144,6 +144,24 @@ export class Harness {
     this.rawSockets = [];
     await this.server?.close();
   }
+}
+
+/**
+ * One Harness for a test file: a fresh room server per test (unless `start` is
+ * false, for tests that start it with their own options), everything torn down
+ * afterwards, and no interleaved frames seen by any client.
+ */
+export function useHarness({ start = true }: { start?: boolean } = {}): Harness {
+  const h = new Harness();
+  beforeEach(async () => {
+    silenceSdkNoise();
+    if (start) await h.start();
+  });
+  afterEach(async () => {
+    await h.cleanup();
+    expect(h.interleavings.splice(0)).toEqual([]);
+  });
+  return h;
 }
 
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
