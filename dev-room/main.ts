@@ -1,27 +1,14 @@
-// CLI entry point: `npm run dev:room`.
-//   DEV_ROOM_PORT    port to listen on (default 7707, 0 = any free port)
-//   DEV_ROOM_SECRET  token signing secret (default: roomSecret from .meshagent-dev/secrets.json)
+// CLI entry point: `npm run dev:room`. Environment: see cli-env.ts.
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadDevSecrets } from "./dev-secrets";
+import { devRoomPort, devRoomSecret } from "./cli-env";
 import { startDevRoomServer } from "./server";
 
-const DEFAULT_PORT = 7707;
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return DEFAULT_PORT;
-  const port = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port > 65535) {
-    throw new Error(`DEV_ROOM_PORT must be an integer between 0 and 65535, got "${value}"`);
-  }
-  return port;
-}
-
 async function main(): Promise<void> {
-  const port = parsePort(process.env.DEV_ROOM_PORT);
+  const port = devRoomPort();
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  const secret = process.env.DEV_ROOM_SECRET || loadDevSecrets(repoRoot).roomSecret;
+  const secret = devRoomSecret(repoRoot);
   const server = await startDevRoomServer({
     port,
     secret,

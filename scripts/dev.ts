@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
+import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 
@@ -20,25 +21,24 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
 const cloudConfigured = Boolean(process.env.MESHAGENT_API_KEY || process.env.MESHAGENT_SECRET);
-const secrets = loadDevSecrets(root);
-const childEnv: NodeJS.ProcessEnv = { ...process.env, AUTH_SECRET: process.env.AUTH_SECRET || secrets.authSecret };
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  AUTH_SECRET: process.env.AUTH_SECRET || loadDevSecrets(root).authSecret,
+};
 
 let room: DevRoomServer | null = null;
 if (!cloudConfigured) {
-  const port = Number(process.env.DEV_ROOM_PORT ?? 7707);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`DEV_ROOM_PORT must be a port number (0-65535), got "${process.env.DEV_ROOM_PORT}".`);
-    process.exit(1);
-  }
+  let secret: string;
   try {
-    room = await startDevRoomServer({ port, secret: secrets.roomSecret });
+    secret = devRoomSecret(root);
+    room = await startDevRoomServer({ port: devRoomPort(), secret });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
   console.log(`MeshAgent dev room server listening on ${room.url}`);
   childEnv.DEV_ROOM_URL = room.url;
-  childEnv.DEV_ROOM_SECRET = secrets.roomSecret;
+  childEnv.DEV_ROOM_SECRET = secret;
 } else {
   console.log("MeshAgent cloud is configured: not starting the local dev room server.");
 }

@@ -1,0 +1,21 @@
+// The dev room's own environment, read the same way by `npm run dev:room`
+// (main.ts) and by `npm run dev` (scripts/dev.ts).
+//   DEV_ROOM_PORT    port to listen on (default 7707, 0 = any free port)
+//   DEV_ROOM_SECRET  token signing secret (default: roomSecret from .meshagent-dev/secrets.json)
+
+import { loadDevSecrets } from "./dev-secrets";
+
+export const DEFAULT_DEV_ROOM_PORT = 7707;
+
+export function devRoomPort(value: string | undefined = process.env.DEV_ROOM_PORT): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_DEV_ROOM_PORT;
+  const port = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port > 65535) {
+    throw new Error(`DEV_ROOM_PORT must be an integer between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+export function devRoomSecret(repoRoot: string, value: string | undefined = process.env.DEV_ROOM_SECRET): string {
+  return value || loadDevSecrets(repoRoot).roomSecret;
+}
