@@ -96,6 +96,14 @@ export function readMeshAgentEnv(source: Source = process.env): MeshAgentEnv {
 }
 
 /**
+ * Whether any MeshAgent credentials are set. If so they are used (or reported
+ * as incomplete), and the local dev room server is neither started nor used.
+ */
+export function hasMeshAgentCredentials(env: MeshAgentEnv): boolean {
+  return Boolean(env.MESHAGENT_API_KEY || env.MESHAGENT_SECRET || env.MESHAGENT_PROJECT_ID || env.MESHAGENT_KEY_ID);
+}
+
+/**
  * Dev sign-in (a name, no password) is on by default in development and off in
  * production builds unless AUTH_DEV_LOGIN=true is set explicitly. Even then it
  * stays off on a Vercel production deployment, where it can only be a mistake.

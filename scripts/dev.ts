@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: the app on the embedded local room server, in one command.
  *
- * When MeshAgent cloud is configured (MESHAGENT_API_KEY or MESHAGENT_SECRET, in
+ * When MeshAgent credentials are set (MESHAGENT_API_KEY, MESHAGENT_SECRET, ..., in
  * the environment or in .env*.local), only `next dev` starts. Otherwise the
  * local dev room server starts first, on DEV_ROOM_PORT (default 7707), and
  * `next dev` is pointed at it. Secrets for both (room signing secret and
@@ -15,12 +15,19 @@ import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
 import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
+import { hasMeshAgentCredentials, readMeshAgentEnv } from "../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
-const cloudConfigured = Boolean(process.env.MESHAGENT_API_KEY || process.env.MESHAGENT_SECRET);
+let cloudConfigured: boolean;
+try {
+  cloudConfigured = hasMeshAgentCredentials(readMeshAgentEnv());
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   AUTH_SECRET: process.env.AUTH_SECRET || loadDevSecrets(root).authSecret,

@@ -1,6 +1,6 @@
 import { parseApiKey } from "@meshagent/meshagent";
 import { ConfigError } from "@/lib/errors";
-import type { MeshAgentEnv } from "@/lib/env";
+import { hasMeshAgentCredentials, type MeshAgentEnv } from "@/lib/env";
 
 export const MESHAGENT_CLOUD_URL = "wss://api.meshagent.com";
 
@@ -52,7 +52,7 @@ export function resolveMeshAgentConfig(env: MeshAgentEnv): MeshAgentConfig {
     return { source: "api-key", apiUrl, secret: key.secret, projectId: key.projectId, keyId: key.id };
   }
 
-  if (env.MESHAGENT_SECRET || env.MESHAGENT_PROJECT_ID || env.MESHAGENT_KEY_ID) {
+  if (hasMeshAgentCredentials(env)) {
     const missing: string[] = [];
     if (!env.MESHAGENT_SECRET) missing.push("MESHAGENT_SECRET");
     if (env.MESHAGENT_PROJECT_ID && !env.MESHAGENT_KEY_ID) missing.push("MESHAGENT_KEY_ID");
