@@ -1,5 +1,5 @@
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
-import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
+import { startDevRoomServer, type DevRoomServer } from "../tooling/dev-room/server";
 import { ROOM_PORT, ROOM_SECRET } from "./env";
 
 /** The local room server the app under test points at, owned by the test worker so tests can stop and restart it. */

@@ -15,10 +15,10 @@ import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
 import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
-import { hasMeshAgentCredentials, readMeshAgentEnv } from "../lib/env";
+import { hasMeshAgentCredentials, readMeshAgentEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
 let cloudConfigured: boolean;

@@ -53,7 +53,7 @@ export async function startBareHttp(
   delete template.exp;
   const ttl = typeof claims.exp === "number" ? claims.exp - Math.floor(Date.now() / 1000) : 600;
   const port = await freePort(3201);
-  const proc = startTsChild("bare http server", "bench/lib/bare-http-child.ts", {
+  const proc = startTsChild("bare http server", "tooling/bench/lib/bare-http-child.ts", {
     BENCH_PORT: String(port),
     BENCH_JWT_SECRET: ctx.roomSecret,
     BENCH_JWT_CLAIMS: JSON.stringify(template),

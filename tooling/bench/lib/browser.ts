@@ -1,7 +1,7 @@
 /** Headless Chromium for the page benchmarks, and dev sign-in to get a session. */
 
 import { chromium, type Browser, type BrowserContext } from "@playwright/test";
-import { SYSTEM_CHROMIUM_ARGS, systemChromium } from "../../e2e/browser";
+import { SYSTEM_CHROMIUM_ARGS, systemChromium } from "../../../e2e/browser";
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -2,9 +2,9 @@
 # Prove the committed app builds for Vercel, offline, with no environment
 # variables: clone HEAD into a temp folder, run `vercel build` there with a
 # hand-written project file, and check the output. Not part of `npm test`.
-#   bash scripts/check-vercel-build.sh
+#   bash tooling/scripts/check-vercel-build.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -7,7 +7,7 @@ import { startDevRoomServer } from "./server";
 
 async function main(): Promise<void> {
   const port = devRoomPort();
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
   const secret = devRoomSecret(repoRoot);
   const server = await startDevRoomServer({
     port,

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "@playwright/test";
-import { systemChromium } from "../e2e/browser";
+import { systemChromium } from "../../e2e/browser";
 
 const system = systemChromium();
 if (system) {

@@ -21,7 +21,7 @@ import {
   type RoomMessageEvent,
 } from "@meshagent/meshagent";
 import { WebSocket } from "ws";
-import { participantApiScope } from "../lib/meshagent/scope";
+import { participantApiScope } from "../../lib/meshagent/scope";
 import type { BenchContext } from "./lib/context";
 import { freePort } from "./lib/ports";
 import { sleep, startTsChild, waitForOutput, withTimeout } from "./lib/proc";
@@ -244,7 +244,7 @@ async function sdkSide(ctx: BenchContext, deliver: Deliver, secret: string): Pro
 
 async function bareSide(ctx: BenchContext, deliver: Deliver): Promise<Transport> {
   const port = await freePort(7728);
-  const server = startTsChild("bare ws server", "bench/lib/bare-ws-child.ts", { BENCH_PORT: String(port) });
+  const server = startTsChild("bare ws server", "tooling/bench/lib/bare-ws-child.ts", { BENCH_PORT: String(port) });
   const sockets: WebSocket[] = [];
   /** Per client: resolvers of unacknowledged sends, in order (acks come back in order). */
   const pending: (() => void)[][] = [];

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDevSecrets } from "./dev-secrets";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -33,8 +33,8 @@ interface Run {
 function runCli(env: Record<string, string>, direct = false): Run {
   // DEV_ROOM_SECRET is always set so the test never writes the repo's .meshagent-dev/.
   const [command, args] = direct
-    ? [path.join(repoRoot, "node_modules/.bin/tsx"), ["dev-room/main.ts"]]
-    : ["npx", ["tsx", "dev-room/main.ts"]];
+    ? [path.join(repoRoot, "node_modules/.bin/tsx"), ["tooling/dev-room/main.ts"]]
+    : ["npx", ["tsx", "tooling/dev-room/main.ts"]];
   const child = spawn(command, args, {
     cwd: repoRoot,
     detached: true,

@@ -12,7 +12,7 @@ export interface RoomServerProcess {
 /** Starts dev-room/server.ts in a child process on a free 7727+ port. */
 export async function startRoomServer(secret: string): Promise<RoomServerProcess> {
   const port = await freePort(7727);
-  const proc = startTsChild("room server", "bench/lib/room-server-child.ts", {
+  const proc = startTsChild("room server", "tooling/bench/lib/room-server-child.ts", {
     BENCH_ROOM_PORT: String(port),
     BENCH_ROOM_SECRET: secret,
   });
