@@ -66,7 +66,7 @@ export default defineConfig({
     {
       command: `npm run build && npm run start -- --hostname 127.0.0.1 --port ${APP_PORT}`,
       url: `http://127.0.0.1:${APP_PORT}/api/auth/providers`,
-      timeout: 180_000,
+      timeout: 420_000,
       // Never reuse: a server from an earlier run holds other secrets.
       reuseExistingServer: false,
       stdout: "ignore",
@@ -78,7 +78,7 @@ export default defineConfig({
       // build folder, so it never races the production build above.
       command: `npx next dev --hostname 127.0.0.1 --port ${DEV_APP_PORT}`,
       url: `http://127.0.0.1:${DEV_APP_PORT}/api/auth/providers`,
-      timeout: 180_000,
+      timeout: 420_000,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",

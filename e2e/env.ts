@@ -26,4 +26,6 @@ export const E2E_ROOMS = [
   "navigate",
   "switch-a",
   "switch-b",
+  "hands",
+  "a11y",
 ];

@@ -69,8 +69,21 @@ export class RoomPage {
     return this.page.getByTestId("room-connected");
   }
 
+  /**
+   * Waits until the room is live. Fails at once, with the page's own words,
+   * if the room refused instead (for a new test room: is it in E2E_ROOMS?).
+   */
   async expectLive() {
-    await expect(this.page.locator('[data-testid="room-connected"][data-connection="live"]')).toBeVisible();
+    const live = this.page.locator('[data-testid="room-connected"][data-connection="live"]');
+    const refused = this.page.locator('[data-testid="room-failed"]:not(:has([data-testid="reconnect-status"]))');
+    await expect(live.or(refused)).toBeVisible({ timeout: 20_000 });
+    if (await refused.isVisible()) {
+      const room = new URL(this.page.url()).pathname.split("/").pop();
+      throw new Error(
+        `Room "${room}" refused the connection: "${(await refused.innerText()).replace(/\s+/g, " ")}". ` +
+          "Every room an e2e test uses must be listed in E2E_ROOMS (e2e/env.ts).",
+      );
+    }
   }
 
   participants() {
@@ -88,5 +101,9 @@ export class RoomPage {
 
   messages() {
     return this.page.getByTestId("chat-message");
+  }
+
+  raisedHands() {
+    return this.page.getByTestId("raised-hand");
   }
 }

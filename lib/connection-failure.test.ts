@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "@/lib/connection-failure";
-import { RoomAuthorizationError, fetchRoomCredentials } from "@/lib/room-authorization";
+import { RoomCredentialsError, fetchRoomCredentials } from "@/lib/room-credentials";
 
 describe("classifyFailure", () => {
   it.each([
@@ -11,14 +11,14 @@ describe("classifyFailure", () => {
     [500, "internal_error", "server_error", true],
     [0, "network_error", "app_unreachable", true],
   ] as const)("route status %i -> %s (%s), retryable=%s", (status, code, kind, retryable) => {
-    const failure = classifyFailure(new RoomAuthorizationError(status, code, "route said no"));
+    const failure = classifyFailure(new RoomCredentialsError(status, code, "route said no"));
     expect(failure.kind).toBe(kind);
     expect(failure.retryable).toBe(retryable);
   });
 
   it("keeps the route's message for 403 so the person sees which room", () => {
     const failure = classifyFailure(
-      new RoomAuthorizationError(403, "forbidden", 'You do not have access to the room "x".'),
+      new RoomCredentialsError(403, "forbidden", 'You do not have access to the room "x".'),
     );
     expect(failure.message).toContain('"x"');
   });
@@ -50,7 +50,7 @@ describe("fetchRoomCredentials", () => {
     const error = await fetchRoomCredentials("x", {
       fetchImpl: respond(403, { code: "forbidden", message: "no" }),
     }).catch((e) => e);
-    expect(error).toBeInstanceOf(RoomAuthorizationError);
+    expect(error).toBeInstanceOf(RoomCredentialsError);
     expect(error).toMatchObject({ status: 403, code: "forbidden", message: "no" });
   });
 

@@ -1,4 +1,4 @@
-import { RoomAuthorizationError } from "@/lib/room-authorization";
+import { RoomCredentialsError } from "@/lib/room-credentials";
 
 export type FailureKind =
   | "signed_out"
@@ -7,6 +7,7 @@ export type FailureKind =
   | "not_configured"
   | "app_unreachable"
   | "server_error"
+  | "rate_limited"
   | "room_unreachable"
   | "dropped";
 
@@ -14,6 +15,8 @@ export interface ConnectionFailure {
   kind: FailureKind;
   /** Whether trying again (with fresh credentials) can fix it. */
   retryable: boolean;
+  /** The soonest a retry makes sense (the server's Retry-After), if it said. */
+  retryAfterMs?: number;
   title: string;
   message: string;
 }
@@ -37,6 +40,11 @@ const FAILURES: Record<FailureKind, Omit<ConnectionFailure, "kind" | "message"> 
     title: "Server error",
     message: "The app's server could not issue room credentials.",
   },
+  rate_limited: {
+    retryable: true,
+    title: "Too many requests",
+    message: "This app is limiting how often you can join. It will try again shortly.",
+  },
   room_unreachable: {
     retryable: true,
     title: "Could not connect to the room",
@@ -52,17 +60,18 @@ function failure(kind: FailureKind, message?: string): ConnectionFailure {
 
 /**
  * Turn whatever ended a connection attempt into something a person can act on.
- * Credential-route refusals (401/403/400/503) are final: retrying cannot fix
+ * Credential-route refusals (401/403/400/503) are final; 429 waits at least its Retry-After: retrying cannot fix
  * them. Everything about the socket itself is retryable, because a fresh token
  * fixes expiry and a restarted server fixes the rest. In browsers a socket
  * failure is a bare DOM Event with no status, so it cannot be told apart further.
  */
 export function classifyFailure(error: unknown, { wasConnected = false } = {}): ConnectionFailure {
-  if (error instanceof RoomAuthorizationError) {
+  if (error instanceof RoomCredentialsError) {
     if (error.status === 401) return failure("signed_out");
     if (error.status === 403) return failure("forbidden", error.message);
     if (error.status === 400) return failure("invalid_room", error.message);
     if (error.status === 503) return failure("not_configured", error.message);
+    if (error.status === 429) return { ...failure("rate_limited"), retryAfterMs: error.retryAfterMs ?? undefined };
     if (error.code === "network_error") return failure("app_unreachable");
     return failure("server_error");
   }

@@ -1,78 +1,99 @@
 "use client";
 
-import type { RoomClient } from "@meshagent/meshagent";
-import type { Dispatch } from "react";
-import { ChatPanel } from "@/components/room/chat-panel";
-import { RetryStatus, type RetryInfo } from "@/components/room/failed-view";
-import { ParticipantList } from "@/components/room/participant-list";
-import { useParticipants } from "@/components/room/use-participants";
-import { useRoomChat } from "@/components/room/use-room-chat";
+import { useState } from "react";
+import { FeatureBoundary } from "@/components/room/feature-boundary";
+import { RetryStatus } from "@/components/room/retry-status";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import type { ChatAction, ChatMessage } from "@/lib/chat";
+import { ROOM_FEATURES } from "@/features";
+import { cn } from "@/lib/cn";
+import { useRoom } from "@/lib/room/use-room";
+
+const SIDEBAR = ROOM_FEATURES.filter((feature) => feature.slot === "sidebar");
+const TABS = ROOM_FEATURES.filter((feature) => feature.slot === "main");
 
 /**
- * The room once joined. `client` is null while reconnecting: the layout and
- * the chat history stay, presence empties, and a banner says what is going on.
- * Add your own room features here (they get the live RoomClient).
+ * The room once joined. While reconnecting the layout and every feature's
+ * state stay; `client` is null, presence empties, and a banner says what is
+ * going on. Features come from features/index.ts: sidebar ones are stacked,
+ * main ones are tabs whose code loads when the tab is first opened.
  */
-export function ConnectedView({
-  room,
-  userName,
-  client,
-  reconnecting,
-  reconnect,
-  onRetryNow,
-  messages,
-  dispatchChat,
-}: {
-  room: string;
-  userName: string;
-  client: RoomClient | null;
-  reconnecting: boolean;
-  reconnect: RetryInfo | null;
-  onRetryNow: () => void;
-  messages: ChatMessage[];
-  dispatchChat: Dispatch<ChatAction>;
-}) {
-  const participants = useParticipants(client);
-  const send = useRoomChat(client, userName, dispatchChat);
+export function ConnectedView() {
+  const { room, status, retryNow } = useRoom();
+  const [tab, setTab] = useState(TABS[0]?.id);
+  const [opened, setOpened] = useState(() => new Set(TABS.slice(0, 1).map((feature) => feature.id)));
+  const live = status.phase === "connected";
+
+  function open(id: string) {
+    setTab(id);
+    setOpened((current) => (current.has(id) ? current : new Set(current).add(id)));
+  }
 
   return (
-    <div data-testid="room-connected" data-connection={reconnecting ? "reconnecting" : "live"} className="space-y-4">
+    <div data-testid="room-connected" data-connection={live ? "live" : "reconnecting"} className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">#{room}</h1>
-        <span
-          className={
-            reconnecting
-              ? "rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-              : "rounded-full bg-emerald-100 px-2.5 py-0.5 text-xs font-medium text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200"
-          }
-        >
-          {reconnecting ? "Reconnecting" : "Connected"}
-        </span>
+        <Badge tone={live ? "success" : "warning"}>{live ? "Connected" : "Reconnecting"}</Badge>
       </div>
 
-      {reconnecting ? (
-        <div
+      {live ? null : (
+        <Alert
+          tone="warning"
           role="status"
           aria-live="polite"
           data-testid="room-reconnecting"
-          className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          className="flex flex-wrap items-center justify-between gap-2"
         >
-          {reconnect ? <RetryStatus retry={reconnect} /> : <span>Reconnecting…</span>}
-          {reconnect ? (
-            <Button variant="secondary" onClick={onRetryNow}>
+          {status.phase === "retrying" ? <RetryStatus retry={status.retry} /> : <span>Reconnecting…</span>}
+          {status.phase === "retrying" ? (
+            <Button variant="secondary" onClick={retryNow}>
               Retry now
             </Button>
           ) : null}
-        </div>
-      ) : null}
+        </Alert>
+      )}
 
-      <div className="grid gap-4 md:grid-cols-[14rem_1fr]">
-        <aside className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-          <ParticipantList userName={userName} participants={participants} />
+      <div className="grid gap-4 md:grid-cols-[15rem_1fr]">
+        <aside className="space-y-6 rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          {SIDEBAR.map(({ id, title, Component }) => (
+            <FeatureBoundary key={id} name={title}>
+              <Component openFeature={open} />
+            </FeatureBoundary>
+          ))}
         </aside>
-        <ChatPanel messages={messages} onSend={send} />
+        <div className="min-w-0 space-y-2">
+          {TABS.length > 1 ? (
+            <div role="tablist" aria-label="Room features" className="flex gap-1">
+              {TABS.map(({ id, title }) => (
+                <button
+                  key={id}
+                  role="tab"
+                  id={`tab-${id}`}
+                  aria-controls={`panel-${id}`}
+                  aria-selected={tab === id}
+                  onClick={() => open(id)}
+                  className={cn(
+                    "rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-blue-500",
+                    tab === id
+                      ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900"
+                      : "text-zinc-700 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800",
+                  )}
+                >
+                  {title}
+                </button>
+              ))}
+            </div>
+          ) : null}
+          {TABS.filter(({ id }) => opened.has(id)).map(({ id, title, Component }) => (
+            // Opened tabs stay mounted (hidden), so a draft or scroll position survives switching.
+            <div key={id} role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={tab !== id}>
+              <FeatureBoundary name={title}>
+                <Component openFeature={open} />
+              </FeatureBoundary>
+            </div>
+          ))}
+        </div>
       </div>
     </div>
   );

@@ -1,21 +1,71 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { Component, useEffect, useState, type ReactNode } from "react";
 import { ConnectingView } from "@/components/room/connecting-view";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import type { RoomCredentials } from "@/lib/room-credentials";
+import type { RoomUser } from "@/lib/room/room-context";
 
 /**
  * The MeshAgent SDK is only needed on room pages, and only in the browser:
  * load it (and the room UI) as its own chunk, after the page shell renders.
  */
+const loadRoomApp = () => import("@/components/room/room-app").then((module) => module.RoomApp);
 // Start downloading that chunk as soon as this module runs in the browser,
 // in parallel with hydration, rather than when the placeholder first renders.
-if (typeof window !== "undefined") void import("@/components/room/room-connection");
+if (typeof window !== "undefined") void loadRoomApp().catch(() => {});
 
-const RoomConnection = dynamic(
-  () => import("@/components/room/room-connection").then((module) => module.RoomConnection),
-  { ssr: false, loading: () => <ConnectingView phase="loading" /> },
-);
+const RoomApp = dynamic(loadRoomApp, { ssr: false, loading: () => <LoadingRoom /> });
 
-export function RoomLoader({ room, userName }: { room: string; userName: string }) {
-  return <RoomConnection room={room} userName={userName} />;
+export function RoomLoader(props: { room: string; user: RoomUser; initialCredentials?: RoomCredentials | null }) {
+  return (
+    <LoadFailureBoundary>
+      <RoomApp {...props} />
+    </LoadFailureBoundary>
+  );
+}
+
+/** How long the room's code may take to arrive before we say so (a dev server compiling it takes a few seconds). */
+const SLOW_LOAD_MS = 20_000;
+
+function LoadingRoom() {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), SLOW_LOAD_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <div className="space-y-3">
+      <ConnectingView phase="loading" />
+      {slow ? <ReloadNotice message="The room is taking longer than usual to load." /> : null}
+    </div>
+  );
+}
+
+function ReloadNotice({ message }: { message: string }) {
+  return (
+    <Alert tone="warning" role="alert" data-testid="room-load-failed" className="mx-auto max-w-md space-y-2">
+      <p>{message}</p>
+      <Button variant="secondary" onClick={() => window.location.reload()}>
+        Reload
+      </Button>
+    </Alert>
+  );
+}
+
+/** The room's code could not be loaded (offline, blocked, a new deploy): say so instead of loading forever. */
+class LoadFailureBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  render() {
+    if (this.state.failed)
+      return <ReloadNotice message="The room's code could not be loaded. Check your connection and reload." />;
+    return this.props.children;
+  }
 }

@@ -2,71 +2,70 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { ChatBubble } from "@/features/room-chat/chat-bubble";
+import { CHAT_MAX_LENGTH } from "@/features/room-chat/room-chat-message";
+import { useRoomChat } from "@/features/room-chat/use-room-chat";
 import { cn } from "@/lib/cn";
-import { CHAT_MAX_LENGTH, type ChatMessage } from "@/lib/chat";
 
-export function ChatPanel({ messages, onSend }: { messages: ChatMessage[]; onSend: (text: string) => void }) {
+export function RoomChat() {
+  const { lines, send } = useRoomChat();
   const [draft, setDraft] = useState("");
   const listEnd = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
     listEnd.current?.scrollIntoView({ block: "end" });
-  }, [messages.length]);
+  }, [lines.length]);
 
-  function send() {
+  function submit() {
     if (!draft.trim()) return;
-    onSend(draft);
+    send(draft);
     setDraft("");
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    send();
+    submit();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     // Enter sends, Shift+Enter adds a line; never while an IME is composing.
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
-      send();
+      submit();
     }
   }
 
   return (
     <section
       aria-labelledby="chat-heading"
-      className="flex min-h-96 flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      className="flex h-[32rem] flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
       <h2 id="chat-heading" className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold dark:border-zinc-800">
         Chat
       </h2>
       <ol aria-live="polite" data-testid="chat-messages" className="flex-1 space-y-3 overflow-y-auto px-4 py-3">
-        {messages.length === 0 ? (
-          <li className="py-8 text-center text-sm text-zinc-500">No messages yet. Say hello.</li>
+        {lines.length === 0 ? (
+          <li className="py-8 text-center text-sm text-zinc-700 dark:text-zinc-300">No messages yet. Say hello.</li>
         ) : null}
-        {messages.map((message) => (
+        {lines.map((line) => (
           <li
-            key={`${message.fromId}:${message.id}`}
+            key={`${line.fromId}:${line.id}`}
             data-testid="chat-message"
-            data-status={message.status}
-            className={cn("flex flex-col", message.own ? "items-end" : "items-start")}
+            data-status={line.status}
+            className={cn("flex flex-col", line.own ? "items-end" : "items-start")}
           >
-            <span className="text-xs text-zinc-500">{message.own ? "You" : message.fromName}</span>
-            <p
+            <span className="text-xs text-zinc-700 dark:text-zinc-300">{line.own ? "You" : line.fromName}</span>
+            <ChatBubble
+              own={line.own}
+              text={line.text}
               className={cn(
-                "max-w-[85%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm",
-                message.own
-                  ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900"
-                  : "bg-zinc-100 dark:bg-zinc-800",
-                message.status === "sending" && "opacity-60",
-                message.status === "failed" && "ring-2 ring-red-500",
+                line.status === "sending" && "opacity-60",
+                line.status === "failed" && "ring-2 ring-red-500",
               )}
-            >
-              {message.text}
-            </p>
-            {message.status === "failed" ? (
-              <span role="alert" className="text-xs text-red-600 dark:text-red-400">
-                {message.error ?? "Not sent."}
+            />
+            {line.status === "failed" ? (
+              <span role="alert" className="text-xs text-red-700 dark:text-red-300">
+                {line.error ?? "Not sent."}
               </span>
             ) : null}
           </li>
@@ -85,7 +84,7 @@ export function ChatPanel({ messages, onSend }: { messages: ChatMessage[]; onSen
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
           placeholder="Write a message… (Enter to send)"
-          className="min-h-9 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-blue-500 dark:border-zinc-700 dark:bg-zinc-950"
+          className="min-h-9 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm placeholder:text-zinc-600 focus-visible:outline-2 focus-visible:outline-blue-500 dark:border-zinc-700 dark:bg-zinc-950 dark:placeholder:text-zinc-400"
         />
         <Button type="submit" disabled={!draft.trim()}>
           Send

@@ -1,0 +1,14 @@
+import { ParticipantList } from "@/features/participants/participant-list";
+import { RaiseHand } from "@/features/raise-hand/raise-hand";
+import { RoomChat } from "@/features/room-chat/room-chat";
+import type { RoomFeature } from "@/lib/room/room-feature";
+
+/**
+ * Every feature of the room page, in display order. Adding a feature is one
+ * folder under features/ plus one line here.
+ */
+export const ROOM_FEATURES: RoomFeature[] = [
+  { id: "participants", title: "Who is here", slot: "sidebar", Component: ParticipantList },
+  { id: "raise-hand", title: "Raise hand", slot: "sidebar", Component: RaiseHand },
+  { id: "room-chat", title: "Room chat", slot: "main", Component: RoomChat },
+];

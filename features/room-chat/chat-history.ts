@@ -1,0 +1,44 @@
+import { createStore } from "zustand/vanilla";
+
+/** Messages kept in memory per room; older ones scroll away. */
+export const CHAT_HISTORY_LIMIT = 500;
+
+export type ChatStatus = "sending" | "sent" | "failed" | "received";
+
+export interface ChatLine {
+  id: string;
+  fromId: string;
+  fromName: string;
+  text: string;
+  at: number;
+  own: boolean;
+  status: ChatStatus;
+  /** Why a message failed, for the person who wrote it. */
+  error?: string;
+}
+
+export type ChatAction =
+  { type: "add"; line: ChatLine } | { type: "status"; id: string; status: ChatStatus; error?: string };
+
+/** Kept as a list in arrival order, at most CHAT_HISTORY_LIMIT long; a redelivered message is ignored. */
+export function chatReducer(state: ChatLine[], action: ChatAction): ChatLine[] {
+  switch (action.type) {
+    case "add": {
+      if (state.some((line) => line.id === action.line.id && line.fromId === action.line.fromId)) return state;
+      const next = [...state, action.line];
+      return next.length > CHAT_HISTORY_LIMIT ? next.slice(next.length - CHAT_HISTORY_LIMIT) : next;
+    }
+    case "status":
+      return state.map((line) =>
+        line.own && line.id === action.id ? { ...line, status: action.status, error: action.error } : line,
+      );
+  }
+}
+
+/** The room's chat history: a room-scoped store, so it outlives reconnects and the failure view. */
+export function createChatHistory() {
+  return createStore<{ lines: ChatLine[]; dispatch: (action: ChatAction) => void }>((set) => ({
+    lines: [],
+    dispatch: (action) => set((state) => ({ lines: chatReducer(state.lines, action) })),
+  }));
+}
