@@ -6,7 +6,7 @@ export default defineConfig({
     alias: { "@": fileURLToPath(new URL(".", import.meta.url)) },
   },
   test: {
-    include: ["tooling/**/*.test.ts", "lib/**/*.test.ts", "app/**/*.test.ts"],
+    include: ["tooling/**/*.test.ts", "lib/**/*.test.ts", "app/**/*.test.ts", "agent/**/*.test.ts"],
     environment: "node",
     testTimeout: 15_000,
     // next-auth imports "next/server" without an extension; let Vite resolve it.

@@ -1,0 +1,177 @@
+// Keeps the agent in one room: join with a freshly signed token, hand the
+// client to the caller, and when the room goes away (server restart, network,
+// refusal) dispose it and try again with backoff and a new token.
+
+import { Protocol, RoomClient, WebSocketProtocolChannel, packMessage } from "@meshagent/meshagent";
+import { backoffDelay } from "../lib/backoff";
+import type { Peer, RoomPort } from "./handler";
+
+export interface RoomConnectionOptions {
+  room: string;
+  url: string;
+  /** Called before every attempt: tokens are never reused across connections. */
+  token: () => Promise<string>;
+  /** The room is joined and messaging enabled; wire listeners to the client here. */
+  onConnected: (client: RoomClient) => void;
+  onDisconnected: () => void;
+  log?: (line: string) => void;
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** start() of 0.35.8 never settles for a refused socket; give up on an attempt after this. Default 10 s. */
+  joinTimeoutMs?: number;
+}
+
+export class RoomConnection {
+  /** Successful joins so far (1 after the first, 2 after one reconnect, ...). */
+  joins = 0;
+  private client: RoomClient | null = null;
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | null = null;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly options: RoomConnectionOptions) {}
+
+  get connected(): RoomClient | null {
+    return this.client;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Resolves once the room is joined (immediately if it already is). */
+  whenConnected(): Promise<void> {
+    if (this.client) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(`[${this.options.room}] ${line}`);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      const closed = await this.session().catch((error: unknown) => {
+        this.log(`could not join: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      });
+      if (this.stopping.signal.aborted) break;
+      failures = closed ? 1 : failures + 1;
+      const delay = backoffDelay(failures, { baseMs: 250, maxMs: 15_000, ...this.options.backoff });
+      this.log(`${closed ? "room went away" : "join failed"}; retrying in ${delay} ms`);
+      await sleep(delay, this.stopping.signal);
+    }
+  }
+
+  /** One connection's lifetime. Resolves true if it was joined and later lost, false if joining failed. */
+  private async session(): Promise<boolean> {
+    const jwt = await this.options.token();
+    const room = new RoomClient({
+      protocol: new Protocol({ channel: new WebSocketProtocolChannel({ url: this.options.url, jwt }) }),
+    });
+    let markClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (markClosed = resolve));
+    const stopped = new Promise<void>((resolve) => this.stopping.signal.addEventListener("abort", () => resolve()));
+    let joined = false;
+    try {
+      const started = room.start({
+        onDone: () => markClosed(),
+        onError: (error) => this.log(`socket error: ${describe(error)}`),
+      });
+      const outcome = await raceOutcome(
+        (async () => {
+          await started;
+          await room.messaging.enable();
+        })(),
+        closed,
+        stopped,
+        this.options.joinTimeoutMs ?? 10_000,
+      );
+      if (outcome !== "ok") {
+        if (outcome === "timeout") this.log("join timed out");
+        return false;
+      }
+      joined = true;
+      this.joins++;
+      this.client = room;
+      this.log(`joined as ${room.localParticipant?.id ?? "?"}`);
+      this.options.onConnected(room);
+      for (const wake of this.waiters.splice(0)) wake();
+      await Promise.race([closed, stopped]);
+      return true;
+    } finally {
+      if (joined) {
+        this.client = null;
+        this.options.onDisconnected();
+      }
+      room.dispose();
+    }
+  }
+}
+
+/** The RoomPort the handler talks to, over a joined SDK client. */
+export function roomPort(room: RoomClient): RoomPort {
+  const asPeer = (id: string): Peer | null => {
+    const p = room.messaging.getParticipant(id);
+    if (!p || p.online === false) return null;
+    const name = p.getAttribute("name");
+    return { id: p.id, name: typeof name === "string" ? name : "", role: p.role };
+  };
+  return {
+    peer: asPeer,
+    peers: () =>
+      room.messaging.remoteParticipants.map((p) => asPeer(p.id)).filter((p): p is Peer => p !== null && p.name !== ""),
+    async send(toId, message) {
+      const to = room.messaging.getParticipant(toId);
+      if (!to) return;
+      await room.messaging.sendMessage({ to, type: "chat", message, ignoreOffline: true });
+    },
+    // LocalParticipant.setAttribute sends one key per message; all keys of a status go in one.
+    async setAttributes(attributes) {
+      await room.protocol.send("set_attributes", packMessage(attributes));
+    },
+  };
+}
+
+async function raceOutcome(
+  work: Promise<void>,
+  closed: Promise<void>,
+  stopped: Promise<void>,
+  timeoutMs: number,
+): Promise<"ok" | "closed" | "stopped" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  work.catch(() => {});
+  try {
+    return await Promise.race([
+      work.then(() => "ok" as const),
+      closed.then(() => "closed" as const),
+      stopped.then(() => "stopped" as const),
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
+  return String(error);
+}
