@@ -23,6 +23,8 @@ export interface RoomConnectionOptions {
 export class RoomConnection {
   /** Successful joins so far (1 after the first, 2 after one reconnect, ...). */
   joins = 0;
+  /** Join attempts so far, each with a newly signed token. */
+  attempts = 0;
   private client: RoomClient | null = null;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
@@ -70,6 +72,7 @@ export class RoomConnection {
 
   /** One connection's lifetime. Resolves true if it was joined and later lost, false if joining failed. */
   private async session(): Promise<boolean> {
+    this.attempts++;
     const jwt = await this.options.token();
     const room = new RoomClient({
       protocol: new Protocol({ channel: new WebSocketProtocolChannel({ url: this.options.url, jwt }) }),

@@ -88,7 +88,10 @@ const schema = z.object({
 export type AgentEnv = z.infer<typeof schema>;
 
 export class AgentConfigError extends Error {
-  constructor(readonly variables: string[], message: string) {
+  constructor(
+    readonly variables: string[],
+    message: string,
+  ) {
     super(message);
     this.name = "AgentConfigError";
   }

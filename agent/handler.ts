@@ -93,7 +93,9 @@ export class ThreadAgent {
     try {
       await this.dispatch(fromParticipantId, type, message);
     } catch (error) {
-      this.log(`unexpected error handling a ${typeof type === "string" ? type.slice(0, 40) : "?"} message: ${String(error)}`);
+      this.log(
+        `unexpected error handling a ${typeof type === "string" ? type.slice(0, 40) : "?"} message: ${String(error)}`,
+      );
     }
   }
 
@@ -150,7 +152,11 @@ export class ThreadAgent {
     if (allowed !== "ok") {
       this.counters.limited++;
       if (allowed === "notify") {
-        await this.sendTo(sender.id, path, "You're sending messages faster than I can answer. Please wait a few seconds.");
+        await this.sendTo(
+          sender.id,
+          path,
+          "You're sending messages faster than I can answer. Please wait a few seconds.",
+        );
       }
       return;
     }
@@ -174,7 +180,11 @@ export class ThreadAgent {
       return;
     }
     if (this.threads.working().length >= this.maxConcurrentReplies) {
-      await this.sendTo(sender.id, path, "I'm answering several people at once right now. Please try again in a moment.");
+      await this.sendTo(
+        sender.id,
+        path,
+        "I'm answering several people at once right now. Please try again in a moment.",
+      );
       return;
     }
     const job = this.reply(thread, text, incoming.message.store !== false);

@@ -1,7 +1,14 @@
 // The agent signs its own participant tokens, on the machine it runs on: with
 // the local dev room's secret, or with the MeshAgent project's API key.
 
-import { AgentsGrant, ApiScope, MessagingGrant, ParticipantToken, parseApiKey, websocketRoomUrl } from "@meshagent/meshagent";
+import {
+  AgentsGrant,
+  ApiScope,
+  MessagingGrant,
+  ParticipantToken,
+  parseApiKey,
+  websocketRoomUrl,
+} from "@meshagent/meshagent";
 import { devRoomSecret } from "../tooling/dev-room/cli-env";
 import { AgentConfigError, MESHAGENT_CLOUD_URL, usesMeshAgentCredentials, type AgentEnv } from "./env";
 

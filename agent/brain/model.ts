@@ -43,7 +43,8 @@ function messagesFor(request: BrainRequest): ModelMessage[] {
 export function describeModelError(error: unknown): string {
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
-    if (status === 401 || status === 403) return "I can't reach my model: it refused my credentials (check OPENAI_API_KEY).";
+    if (status === 401 || status === 403)
+      return "I can't reach my model: it refused my credentials (check OPENAI_API_KEY).";
     if (status === 429) return "My model is rate limited right now. Please try again in a moment.";
     if (status === 404) return "My model was not found (check OPENAI_MODEL and OPENAI_BASE_URL).";
     if (status !== undefined && status >= 500) return "My model's server had an error. Please try again.";

@@ -36,7 +36,10 @@ export interface Brain {
 
 /** A failure the user should see in so many words (the agent stays up either way). */
 export class BrainError extends Error {
-  constructor(readonly userMessage: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly userMessage: string,
+    options?: { cause?: unknown },
+  ) {
     super(userMessage, options);
     this.name = "BrainError";
   }
