@@ -227,7 +227,7 @@ export class ThreadAgent {
     } catch (error) {
       const reason = controller.signal.aborted ? stopReason(controller.signal.reason) : null;
       if (reason === "timeout") {
-        const seconds = Math.round(this.replyTimeoutMs / 1000);
+        const seconds = Math.max(1, Math.round(this.replyTimeoutMs / 1000));
         await this.deliver(thread, `That took longer than ${seconds} s, so I stopped. Please try again.`);
       } else if (reason === null) {
         if (error instanceof BrainError) {

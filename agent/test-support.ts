@@ -4,6 +4,7 @@
 import type { RemoteParticipant, RoomClient, RoomMessageEvent } from "@meshagent/meshagent";
 import { waitFor, type Harness } from "../tooling/dev-room/test-helpers";
 import { statusAttributes, threadPath } from "./contract";
+import type { Peer, RoomPort } from "./handler";
 
 export interface SeenChat {
   path: string;
@@ -85,4 +86,42 @@ export class Browser {
 export async function joinBrowser(h: Harness, name: string, room: string, agentName: string): Promise<Browser> {
   const client = await h.join(name, { room });
   return new Browser(client, `dev:${name}`, agentName);
+}
+
+export interface SentChat {
+  to: string;
+  path: string;
+  text: string;
+}
+
+/**
+ * The handler's RoomPort without a room, for unit tests of message handling:
+ * a fixed set of peers, and a record of what the agent sent and set.
+ */
+export class RecordingPort implements RoomPort {
+  readonly sent: SentChat[] = [];
+  readonly attributeUpdates: Record<string, string | null>[] = [];
+  readonly attributes: Record<string, string | null> = {};
+  readonly people = new Map<string, Peer>();
+
+  constructor(peers: Peer[] = []) {
+    for (const peer of peers) this.people.set(peer.id, peer);
+  }
+
+  peer(id: string): Peer | null {
+    return this.people.get(id) ?? null;
+  }
+
+  peers(): Peer[] {
+    return [...this.people.values()];
+  }
+
+  async send(toId: string, message: { path: string; text: string }): Promise<void> {
+    this.sent.push({ to: toId, ...message });
+  }
+
+  async setAttributes(attributes: Record<string, string | null>): Promise<void> {
+    this.attributeUpdates.push({ ...attributes });
+    Object.assign(this.attributes, attributes);
+  }
 }

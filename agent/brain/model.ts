@@ -49,6 +49,7 @@ export function describeModelError(error: unknown): string {
     if (status === 404) return "My model was not found (check OPENAI_MODEL and OPENAI_BASE_URL).";
     if (status !== undefined && status >= 500) return "My model's server had an error. Please try again.";
     if (status === undefined) return "I can't reach my model's server (check OPENAI_BASE_URL).";
+    if (status < 300) return "My model's server sent an answer I couldn't read (check AGENT_MODEL_STREAMING).";
     return `My model refused the request (HTTP ${status}).`;
   }
   return "Something went wrong while talking to my model. Please try again.";
@@ -111,7 +112,14 @@ export function createModelBrain(options: ModelBrainOptions): Brain {
         throw new BrainError(describeModelError(error), { cause: error });
       }
       const trimmed = text.trim();
-      if (trimmed === "") throw new BrainError("My model returned an empty answer. Please try rephrasing.");
+      if (trimmed === "") {
+        // An empty stream is also what a server that ignores `stream: true` looks like.
+        throw new BrainError(
+          streaming
+            ? "My model returned no text. If its server cannot stream, set AGENT_MODEL_STREAMING=false."
+            : "My model returned no text. Please try rephrasing.",
+        );
+      }
       return trimmed;
     },
   };
