@@ -132,8 +132,8 @@ export class ThreadAgent {
     if (threadUserOf(this.options.agentName, path) === null) return this.ignore();
 
     if (incoming.type === "typing" || incoming.type === "cancel") {
-      const thread = this.threads.get(path);
-      if (!thread || thread.ownerName !== sender.name) return this.ignore();
+      const thread = this.threads.get(path, sender.name);
+      if (!thread) return this.ignore();
       this.counters.handled++;
       thread.subscribers.add(sender.id);
       if (incoming.type === "typing") thread.lastTypingAt = Date.now();
@@ -143,10 +143,6 @@ export class ThreadAgent {
 
     const text = incoming.type === "chat" ? incoming.message.text.trim() : "";
     if (incoming.type === "chat" && text === "") return this.ignore();
-
-    // Checked before the rate limit so that messages for someone else's thread cost its owner nothing.
-    const existing = this.threads.get(path);
-    if (existing && existing.ownerName !== sender.name) return this.ignore();
 
     const allowed = await this.limiter.take(sender.name);
     if (allowed !== "ok") {
@@ -175,7 +171,7 @@ export class ThreadAgent {
     }
 
     thread.greeted = true;
-    if (thread.job) {
+    if (thread.job || this.threads.pathBusy(path)) {
       await this.sendTo(sender.id, path, "I'm still answering your previous message. Wait for it, or press Stop.");
       return;
     }

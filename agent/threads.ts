@@ -13,7 +13,7 @@ export interface ThreadJob {
 
 export interface Thread {
   readonly path: string;
-  /** Display name of whoever first used the path; only they may use it afterwards. */
+  /** Display name of the sender; a thread is only ever theirs (see ThreadStore). */
   readonly ownerName: string;
   readonly history: ChatTurn[];
   /** Participant ids (one per tab or device) that have this thread open and get its replies. */
@@ -34,8 +34,16 @@ export interface ThreadLimits {
   maxHistoryChars?: number;
 }
 
-export type OpenResult = { ok: true; thread: Thread; created: boolean } | { ok: false; reason: "not-owner" | "full" };
+export type OpenResult = { ok: true; thread: Thread; created: boolean } | { ok: false };
 
+/**
+ * Threads are keyed by sender and path, not by path alone. The room tells the
+ * agent a participant's display name, not the user id inside the path, so the
+ * agent cannot prove that `.threads/<agent>/<user id>.thread` is the sender's.
+ * Scoping every path to its sender makes that moot: whatever path someone
+ * sends, they only ever reach their own thread, never read, write into, stop
+ * or squat on another person's.
+ */
 export class ThreadStore {
   // Map order doubles as recency order: touching a thread moves it to the end.
   private readonly threads = new Map<string, Thread>();
@@ -55,23 +63,22 @@ export class ThreadStore {
     return this.threads.size;
   }
 
-  get(path: string): Thread | undefined {
-    return this.threads.get(path);
+  get(path: string, senderName: string): Thread | undefined {
+    return this.threads.get(key(path, senderName));
   }
 
-  /** The thread at `path` for `senderName`, created if new; refused if someone else owns it. */
+  /** `senderName`'s thread at `path`, created if new; refused only when every slot is busy. */
   open(path: string, senderName: string): OpenResult {
-    const existing = this.threads.get(path);
+    const k = key(path, senderName);
+    const existing = this.threads.get(k);
     if (existing) {
-      if (existing.ownerName !== senderName) return { ok: false, reason: "not-owner" };
-      this.threads.delete(path);
-      this.threads.set(path, existing);
+      this.threads.delete(k);
+      this.threads.set(k, existing);
       return { ok: true, thread: existing, created: false };
     }
     const owned = [...this.threads.values()].filter((t) => t.ownerName === senderName);
-    if (owned.length >= this.maxThreadsPerOwner && !this.evictOldestIdle(owned)) return { ok: false, reason: "full" };
-    if (this.threads.size >= this.maxThreads && !this.evictOldestIdle(this.threads.values()))
-      return { ok: false, reason: "full" };
+    if (owned.length >= this.maxThreadsPerOwner && !this.evictOldestIdle(owned)) return { ok: false };
+    if (this.threads.size >= this.maxThreads && !this.evictOldestIdle(this.threads.values())) return { ok: false };
     const thread: Thread = {
       path,
       ownerName: senderName,
@@ -81,7 +88,7 @@ export class ThreadStore {
       greeted: false,
       lastTypingAt: 0,
     };
-    this.threads.set(path, thread);
+    this.threads.set(k, thread);
     return { ok: true, thread, created: true };
   }
 
@@ -107,15 +114,24 @@ export class ThreadStore {
     return [...this.threads.values()].filter((t) => t.job !== null);
   }
 
+  /** Status attributes are per path; two senders using one path must not work on it at once. */
+  pathBusy(path: string): boolean {
+    return this.working().some((t) => t.path === path);
+  }
+
   private evictOldestIdle(candidates: Iterable<Thread>): boolean {
     for (const thread of candidates) {
       if (thread.job === null) {
-        this.threads.delete(thread.path);
+        this.threads.delete(key(thread.path, thread.ownerName));
         return true;
       }
     }
     return false;
   }
+}
+
+function key(path: string, senderName: string): string {
+  return JSON.stringify([senderName, path]);
 }
 
 export interface SenderLimit {
