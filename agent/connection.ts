@@ -29,6 +29,7 @@ export class RoomConnection {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
   private waiters: (() => void)[] = [];
+  private lastError: string | null = null;
 
   constructor(private readonly options: RoomConnectionOptions) {}
 
@@ -58,14 +59,16 @@ export class RoomConnection {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopping.signal.aborted) {
+      this.lastError = null;
       const closed = await this.session().catch((error: unknown) => {
-        this.log(`could not join: ${error instanceof Error ? error.message : String(error)}`);
+        this.lastError = describe(error);
         return false;
       });
       if (this.stopping.signal.aborted) break;
       failures = closed ? 1 : failures + 1;
       const delay = backoffDelay(failures, { baseMs: 250, maxMs: 15_000, ...this.options.backoff });
-      this.log(`${closed ? "room went away" : "join failed"}; retrying in ${delay} ms`);
+      const why = this.lastError ? ` (${this.lastError})` : "";
+      this.log(`${closed ? "room went away" : "could not join"}${why}; retrying in ${delay} ms`);
       await sleep(delay, this.stopping.signal);
     }
   }
@@ -84,7 +87,9 @@ export class RoomConnection {
     try {
       const started = room.start({
         onDone: () => markClosed(),
-        onError: (error) => this.log(`socket error: ${describe(error)}`),
+        onError: (error) => {
+          this.lastError = describe(error);
+        },
       });
       const outcome = await raceOutcome(
         (async () => {
@@ -96,7 +101,7 @@ export class RoomConnection {
         this.options.joinTimeoutMs ?? 10_000,
       );
       if (outcome !== "ok") {
-        if (outcome === "timeout") this.log("join timed out");
+        if (outcome === "timeout") this.lastError ??= "no answer from the room";
         return false;
       }
       joined = true;

@@ -62,7 +62,8 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       token: () => signAgentToken({ target: options.target, room, agentName }),
       onConnected: (client) => wire(client, agent),
       onDisconnected: () => agent.detach(),
-      backoff: options.backoff,
+      // A local room restarts in a blink; be quick to notice. Cloud gets a politer ceiling.
+      backoff: options.backoff ?? { maxMs: options.target.where === "local-dev-room" ? 3000 : 15_000 },
       log,
     });
     rooms.set(room, { connection, agent });
