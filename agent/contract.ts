@@ -6,13 +6,13 @@ import { z } from "zod";
 /** Longest user text the agent will work on; longer messages are ignored, not truncated. */
 export const MAX_TEXT_LENGTH = 4000;
 /** Longest thread path accepted; MeshAgent's own paths are far shorter. */
-export const MAX_PATH_LENGTH = 300;
+const MAX_PATH_LENGTH = 300;
 /** A chat may name attachments; the demo agent reads none, but a flood of them is still refused. */
-export const MAX_ATTACHMENTS = 16;
+const MAX_ATTACHMENTS = 16;
 
 const path = z.string().min(1).max(MAX_PATH_LENGTH);
 
-export const incomingMessageSchema = z.discriminatedUnion("type", [
+const incomingMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("opened"), message: z.object({ path }) }),
   z.object({
     type: z.literal("chat"),
@@ -64,5 +64,3 @@ export function statusAttributes(path: string) {
     startedAt: `thread.status.started_at.${path}`,
   };
 }
-
-export type StatusMode = "busy" | "steerable";

@@ -18,7 +18,7 @@ import { AGENT_NAME_PATTERN } from "./contract";
 
 const ROOM_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const DEFAULT_AGENT_NAME = "assistant";
-export const DEFAULT_MODEL = "gpt-4o-mini";
+const DEFAULT_MODEL = "gpt-4o-mini";
 export const MESHAGENT_CLOUD_URL = "wss://api.meshagent.com";
 
 /** `FOO=` (blank) counts as unset: .env files and dashboards produce it. */

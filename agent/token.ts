@@ -23,7 +23,7 @@ export interface RoomTarget {
 }
 
 /** Tokens are checked when the socket opens; each reconnect signs a new one. */
-export const AGENT_TOKEN_TTL_SECONDS = 15 * 60;
+const AGENT_TOKEN_TTL_SECONDS = 15 * 60;
 
 export function resolveRoomTarget(env: AgentEnv, repoRoot: string): RoomTarget {
   const apiUrl = env.MESHAGENT_API_URL ?? MESHAGENT_CLOUD_URL;
