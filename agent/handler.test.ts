@@ -6,6 +6,7 @@ import { MAX_TEXT_LENGTH, parseIncoming, threadPath, threadUserOf } from "./cont
 import { createOfflineBrain } from "./brain/offline";
 import { BrainError, type Brain, type BrainRequest } from "./brain/types";
 import { MAX_REPLY_LENGTH, ThreadAgent, type ThreadAgentOptions } from "./handler";
+import { prng } from "../tooling/dev-room/test-helpers";
 import { RecordingPort } from "./test-support";
 
 const alice = { id: "p-alice", name: "alice", role: "user" };
@@ -334,18 +335,6 @@ describe("limits", () => {
     expect(agent.threads.size).toBe(5);
   });
 });
-
-/** mulberry32: a tiny seeded PRNG, so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("fuzz", () => {
   it("never throws and keeps serving through 5000 malformed or hostile messages (seed 9)", async () => {
