@@ -80,9 +80,12 @@ export class RoomConnection {
     const room = new RoomClient({
       protocol: new Protocol({ channel: new WebSocketProtocolChannel({ url: this.options.url, jwt }) }),
     });
+    // Ends the session when the socket closes or stop() is called; removed again below so
+    // attempts made while the room is down do not pile up listeners.
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
-    const stopped = new Promise<void>((resolve) => this.stopping.signal.addEventListener("abort", () => resolve()));
+    this.stopping.signal.addEventListener("abort", markClosed);
+    if (this.stopping.signal.aborted) markClosed(); // stop() during token()
     let joined = false;
     try {
       const started = room.start({
@@ -97,7 +100,6 @@ export class RoomConnection {
           await room.messaging.enable();
         })(),
         closed,
-        stopped,
         this.options.joinTimeoutMs ?? 10_000,
       );
       if (outcome !== "ok") {
@@ -110,9 +112,10 @@ export class RoomConnection {
       this.log(`joined as ${room.localParticipant?.id ?? "?"}`);
       this.options.onConnected(room);
       for (const wake of this.waiters.splice(0)) wake();
-      await Promise.race([closed, stopped]);
+      await closed;
       return true;
     } finally {
+      this.stopping.signal.removeEventListener("abort", markClosed);
       if (joined) {
         this.client = null;
         this.options.onDisconnected();
@@ -149,16 +152,14 @@ export function roomPort(room: RoomClient): RoomPort {
 async function raceOutcome(
   work: Promise<void>,
   closed: Promise<void>,
-  stopped: Promise<void>,
   timeoutMs: number,
-): Promise<"ok" | "closed" | "stopped" | "timeout"> {
+): Promise<"ok" | "closed" | "timeout"> {
   let timer: NodeJS.Timeout | undefined;
   work.catch(() => {});
   try {
     return await Promise.race([
       work.then(() => "ok" as const),
       closed.then(() => "closed" as const),
-      stopped.then(() => "stopped" as const),
       new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
     ]);
   } finally {
