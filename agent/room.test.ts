@@ -154,4 +154,25 @@ describe("demo agent in the local room", () => {
     expect(again.chats).toHaveLength(1);
     expect(logs.some((line) => line.includes("room went away"))).toBe(true);
   });
+
+  it("keeps trying while the room is down, and stops at once when told", async () => {
+    const dead = await startDevRoomServer({ port: 0, secret: SECRET });
+    await dead.close();
+    agent = startDemoAgent({
+      rooms: [ROOM],
+      target: { where: "local-dev-room", apiUrl: dead.url, secret: SECRET },
+      backoff: { baseMs: 5, maxMs: 10 },
+      log: (line) => logs.push(line),
+    });
+    const connection = agent.rooms.get(ROOM)!.connection;
+    await waitFor(() => connection.attempts >= 20, "20 attempts", 5000);
+    expect(connection.joins).toBe(0);
+    expect(logs.at(-1)).toMatch(/could not join \(connect ECONNREFUSED .*\); retrying in \d+ ms/);
+    const started = Date.now();
+    await agent.stop();
+    expect(Date.now() - started).toBeLessThan(500);
+    const attempts = connection.attempts;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connection.attempts).toBe(attempts);
+  });
 });
