@@ -3,22 +3,19 @@
 
 import { beforeEach, describe, expect, it } from "vitest";
 import { RoomServerException, type RoomClient, type RoomMessageEvent } from "@meshagent/meshagent";
-import { useHarness, RawClient, rawDataPacket, rawHeaderPacket, sdkToken, waitFor, withTimeout } from "./test-helpers";
+import {
+  useHarness,
+  RawClient,
+  prng,
+  rawDataPacket,
+  rawHeaderPacket,
+  sdkToken,
+  waitFor,
+  withTimeout,
+} from "./test-helpers";
 import { encodeMessage, packMessage } from "./framing";
 
 const h = useHarness({ start: false });
-
-/** mulberry32: small, seedable, good enough to make the fuzz reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function response(raw: RawClient, id: number) {
   const message = await raw.next((m) => m.type === "__response__" && m.id === id, `response ${id}`);

@@ -6,7 +6,8 @@
  * local dev room server starts first, on DEV_ROOM_PORT (default 7707), and
  * `next dev` is pointed at it. Secrets for both (room signing secret and
  * AUTH_SECRET) are generated once into .meshagent-dev/secrets.json, which git
- * ignores. One Ctrl-C stops everything.
+ * ignores. The demo agent (agent/) joins the local room too, unless DEV_AGENT=false.
+ * One Ctrl-C stops everything.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -17,6 +18,7 @@ import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
 import { hasMeshAgentCredentials, readMeshAgentEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
+import { startDevAgent } from "../../agent/dev-hook";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
@@ -34,6 +36,7 @@ const childEnv: NodeJS.ProcessEnv = {
 };
 
 let room: DevRoomServer | null = null;
+let agent: ReturnType<typeof startDevAgent> = null;
 if (!cloudConfigured) {
   let secret: string;
   try {
@@ -46,6 +49,7 @@ if (!cloudConfigured) {
   console.log(`MeshAgent dev room server listening on ${room.url}`);
   childEnv.DEV_ROOM_URL = room.url;
   childEnv.DEV_ROOM_SECRET = secret;
+  agent = startDevAgent(root, { url: room.url, secret });
 } else {
   console.log("MeshAgent cloud is configured: not starting the local dev room server.");
 }
@@ -58,6 +62,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   if (next.exitCode === null) next.kill("SIGTERM");
+  await agent?.stop();
   await room?.close();
   process.exit(code);
 }

@@ -1,0 +1,124 @@
+// A local OpenAI-compatible chat-completions server for tests: the model brain
+// talks to it over real HTTP with the real `ai` client. Each request is
+// answered the way `mode` says at the time it arrives.
+
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type ModelServerMode =
+  | { kind: "stream"; chunks: string[]; delayMs?: number }
+  | { kind: "json"; text: string }
+  | { kind: "status"; status: number; message: string }
+  | { kind: "hang" };
+
+export interface RecordedRequest {
+  body: { model?: string; stream?: boolean; messages?: { role: string; content: unknown }[] };
+  authorization: string | undefined;
+  /** The client went away before the response was finished (Stop, timeout). */
+  aborted: boolean;
+}
+
+export interface ModelServer {
+  baseURL: string;
+  mode: ModelServerMode;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+function chunk(delta: Record<string, unknown>, finish: string | null = null): string {
+  const body = {
+    id: "chatcmpl-test",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "test-model",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+export async function startModelServer(initial: ModelServerMode): Promise<ModelServer> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<import("node:net").Socket>();
+  const state = { mode: initial };
+
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.setEncoding("utf8");
+    req.on("data", (data: string) => (raw += data));
+    req.on("end", () => {
+      const record: RecordedRequest = {
+        body: JSON.parse(raw || "{}") as RecordedRequest["body"],
+        authorization: req.headers.authorization,
+        aborted: false,
+      };
+      requests.push(record);
+      res.on("close", () => {
+        if (!res.writableFinished) record.aborted = true;
+      });
+      if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+        res.writeHead(404).end();
+        return;
+      }
+      void respond(state.mode, res);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function respond(mode: ModelServerMode, res: http.ServerResponse): Promise<void> {
+    switch (mode.kind) {
+      case "hang":
+        res.writeHead(200, { "Content-Type": "text/event-stream" });
+        res.flushHeaders();
+        return;
+      case "status":
+        res.writeHead(mode.status, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: { message: mode.message, type: "test_error", code: String(mode.status) } }));
+        return;
+      case "json":
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(
+          JSON.stringify({
+            id: "chatcmpl-test",
+            object: "chat.completion",
+            created: 1,
+            model: "test-model",
+            choices: [{ index: 0, message: { role: "assistant", content: mode.text }, finish_reason: "stop" }],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+        return;
+      case "stream": {
+        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+        res.write(chunk({ role: "assistant", content: "" }));
+        for (const piece of mode.chunks) {
+          if (res.destroyed) return;
+          if (mode.delayMs) await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
+          res.write(chunk({ content: piece }));
+        }
+        res.write(chunk({}, "stop"));
+        res.end("data: [DONE]\n\n");
+        return;
+      }
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    get mode() {
+      return state.mode;
+    },
+    set mode(mode: ModelServerMode) {
+      state.mode = mode;
+    },
+    requests,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
