@@ -28,4 +28,7 @@ export const E2E_ROOMS = [
   "switch-b",
   "hands",
   "a11y",
+  "hostile",
+  "flood",
+  "fuzz",
 ];
