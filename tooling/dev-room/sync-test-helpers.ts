@@ -2,7 +2,15 @@
 // MeshDocument as plain data, and silencing of the SDK's per-change log line.
 
 import { vi } from "vitest";
-import { ChildProperty, ElementType, MeshSchema, ValueProperty, type MeshDocument } from "@meshagent/meshagent";
+import {
+  ChildProperty,
+  Element,
+  ElementType,
+  MeshSchema,
+  SimpleValue,
+  ValueProperty,
+  type MeshDocument,
+} from "@meshagent/meshagent";
 
 export function notesSchema(): MeshSchema {
   return new MeshSchema({
@@ -16,7 +24,7 @@ export function notesSchema(): MeshSchema {
       new ElementType({
         tagName: "note",
         description: "one note",
-        properties: [new ValueProperty({ name: "text", type: "string" })],
+        properties: [new ValueProperty({ name: "text", type: SimpleValue.string })],
       }),
     ],
   });
@@ -24,7 +32,7 @@ export function notesSchema(): MeshSchema {
 
 /** The document's notes in order, as [text, ...]. */
 export function notesOf(doc: MeshDocument): unknown[] {
-  return doc.root.getChildren().map((child) => (child as { getAttribute(n: string): unknown }).getAttribute("text"));
+  return doc.root.getChildren().map((child) => (child instanceof Element ? child.getAttribute("text") : null));
 }
 
 /** sync's runtime logs every applied change (document.js); thousands of lines would drown the output. */
