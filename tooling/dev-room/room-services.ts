@@ -93,10 +93,8 @@ export class RoomServices {
   }
 
   static async create(opts: RoomServicesOptions): Promise<RoomServices> {
-    if (opts.dataDir !== undefined) {
-      await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-      return new RoomServices(opts, path.resolve(opts.dataDir), false);
-    }
+    // Folders are created on first write, so merely starting never touches the disk.
+    if (opts.dataDir !== undefined) return new RoomServices(opts, path.resolve(opts.dataDir), false);
     const temp = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-"));
     return new RoomServices(opts, temp, true);
   }

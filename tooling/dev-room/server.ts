@@ -239,6 +239,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       wss.close();
+      void services.close();
       reject(
         error.code === "EADDRINUSE"
           ? new Error(`port ${requestedPort} is already in use (set DEV_ROOM_PORT to another port)`)

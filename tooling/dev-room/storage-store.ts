@@ -118,7 +118,7 @@ export class RoomStorage {
   /** A fresh temporary file outside the visible tree. */
   async createTemp(room: string): Promise<{ file: string; handle: fs.FileHandle }> {
     const dir = path.join(this.roomDir(room), "tmp");
-    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${randomUUID()}.part`);
     return { file, handle: await fs.open(file, "wx", 0o600) };
   }
@@ -131,7 +131,7 @@ export class RoomStorage {
   async commit(room: string, temp: string, relative: string, overwrite: boolean): Promise<void> {
     const target = this.resolve(room, relative);
     try {
-      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     } catch (error) {
       if (isCode(error, "EEXIST", "ENOTDIR")) {
         throw new RequestError(`cannot create ${relative}: a parent is a file`, ErrorCode.INVALID_REQUEST);

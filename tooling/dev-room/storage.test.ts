@@ -25,6 +25,8 @@ beforeEach(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-storage-"));
 });
 afterEach(async () => {
+  // Hooks run in reverse: stop the server (and its pending writes) before removing its folder.
+  await h.cleanup();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 

@@ -174,7 +174,7 @@ export class SyncStore {
       schema: doc.schema,
       update: Buffer.from(doc.state()).toString("base64"),
     };
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.${Date.now()}.${Math.random().toString(16).slice(2)}.tmp`;
     await fs.writeFile(temp, JSON.stringify(saved), { mode: 0o600 });
     await fs.rename(temp, file);
