@@ -7,7 +7,7 @@
 
 import path from "node:path";
 import { DEV_SECRETS_DIR, loadDevSecrets } from "./dev-secrets";
-import { DEFAULT_MAX_UPLOAD_BYTES } from "./room-services";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "./storage-store";
 
 export const DEFAULT_DEV_ROOM_PORT = 7707;
 

@@ -12,7 +12,7 @@ import type { RoomTokenClaims } from "./token";
 import { ErrorCode, RequestError, errorContent } from "./content";
 import { canRead, type PathGrants } from "./path-grants";
 import { DownloadUrls } from "./download-urls";
-import { RoomStorage } from "./storage-store";
+import { DEFAULT_MAX_UPLOAD_BYTES, RoomStorage } from "./storage-store";
 import {
   DownloadHandler,
   STORAGE_TOOLKIT,
@@ -25,7 +25,6 @@ import { SyncStore } from "./sync-documents";
 import { SYNC_TOOLKIT, SyncOpenHandler, type SyncContext } from "./sync-toolkit";
 import { ToolStreams } from "./tool-streams";
 
-export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 export const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 300;
 export const DEFAULT_SYNC_SAVE_DELAY_MS = 250;
 

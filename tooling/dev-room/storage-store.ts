@@ -9,6 +9,9 @@ import path from "node:path";
 import { ErrorCode, RequestError } from "./content";
 import { baseName } from "./room-paths";
 
+/** DEV_ROOM_MAX_UPLOAD_BYTES default: 25 MiB. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
 export interface StorageEntryJson {
   name: string;
   is_folder: boolean;
