@@ -237,6 +237,7 @@ it("malformed stream chunks and sync updates (seeded) leave the server, the room
     expect(raw.open, `fuzzer ${seeds[i]} socket`).toBe(true);
     expect(raw.streamErrors).toEqual([]);
   }
+  // FUZZ_TALLY=1 prints which server answers the fuzz reached, to check its coverage after changing it.
   if (process.env.FUZZ_TALLY) {
     const tally = new Map<string, number>();
     for (const raw of fuzzers) {

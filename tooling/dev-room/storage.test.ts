@@ -305,6 +305,15 @@ describe("concurrency and restarts", () => {
       expect(hashes).toContain(sha(got.data));
     }
     expect((await filesOnDisk()).filter((f) => f.includes("/tmp/"))).toEqual([]);
+
+    // Without overwrite, exactly one of several racing uploads to a new path wins.
+    const outcomes = await Promise.allSettled(clients.map((c, i) => c.storage.upload("first-wins.bin", contents[i])));
+    const won = outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const o of outcomes) {
+      if (o.status === "rejected") expect(String(o.reason)).toMatch(/file already exists: first-wins\.bin/);
+    }
+    expect(sha((await clients[0].storage.download("first-wins.bin")).data)).toBe(hashes[won[0]]);
   });
 
   it("keeps files across a restart with the same data folder", async () => {
