@@ -10,7 +10,7 @@
 
 import { isLegacyVersion, type Grant } from "./token";
 
-export interface PathGrant {
+interface PathGrant {
   path: string;
   readOnly: boolean;
 }

@@ -25,8 +25,8 @@ import { SyncStore } from "./sync-documents";
 import { SYNC_TOOLKIT, SyncOpenHandler, type SyncContext } from "./sync-toolkit";
 import { ToolStreams } from "./tool-streams";
 
-export const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 300;
-export const DEFAULT_SYNC_SAVE_DELAY_MS = 250;
+const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 300;
+const DEFAULT_SYNC_SAVE_DELAY_MS = 250;
 
 export interface RoomServicesOptions {
   /** Where room files and documents live; absent = a temporary folder removed on close. */

@@ -21,7 +21,7 @@ export interface StorageEntryJson {
 }
 
 /** A folder name for a room that is safe on every file system whatever the room is called. */
-export function roomFolderName(room: string): string {
+function roomFolderName(room: string): string {
   const readable = Buffer.from(room, "utf8").toString("base64url");
   return readable.length <= 120 ? `r-${readable}` : `h-${createHash("sha256").update(room).digest("hex")}`;
 }

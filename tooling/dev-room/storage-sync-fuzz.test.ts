@@ -224,7 +224,7 @@ it("malformed stream chunks and sync updates (seeded) leave the server, the room
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
   })();
-  const sent = await Promise.all(fuzzers.map((raw, i) => drive(raw, prng(seeds[i]), 60)));
+  const sent = await Promise.all(fuzzers.map((raw, i) => drive(raw, prng(seeds[i]), 40)));
   await editing;
 
   // Every request was answered and every fuzzer socket is still open.

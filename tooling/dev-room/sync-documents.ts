@@ -56,7 +56,7 @@ function malformed(why: string): RequestError {
  * SDK's MeshDocument cannot hold (other root types, maps, arrays, sub-documents):
  * relayed, those would break every other subscriber's document.
  */
-export function checkUpdate(update: Uint8Array): void {
+function checkUpdate(update: Uint8Array): void {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);

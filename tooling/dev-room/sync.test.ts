@@ -275,7 +275,7 @@ interface RawStream {
 }
 
 /** Opens sync.open by hand, the way RoomClient.invokeStream does, and collects response chunks. */
-export async function openRaw(raw: RawClient, docPath: string, schema: JsonObject | null): Promise<RawStream> {
+async function openRaw(raw: RawClient, docPath: string, schema: JsonObject | null): Promise<RawStream> {
   const toolCallId = `raw-${Math.random().toString(16).slice(2)}`;
   const chunks: RawStream["chunks"] = [];
   const seen = new Set<unknown>();
