@@ -86,7 +86,9 @@ interface SavedDocument {
 }
 
 export class SyncStore {
-  private readonly docs = new Map<string, Promise<SyncDocument | null>>();
+  /** Documents in memory; the one place a document is registered, so two opens never get two copies. */
+  private readonly loaded = new Map<string, SyncDocument>();
+  private readonly loading = new Map<string, Promise<SyncDocument | null>>();
   private readonly timers = new Map<SyncDocument, NodeJS.Timeout>();
   private readonly saving = new Set<Promise<void>>();
 
@@ -104,14 +106,23 @@ export class SyncStore {
   /** The document, loaded from disk when needed; null when it does not exist. */
   async find(room: string, docPath: string): Promise<SyncDocument | null> {
     const key = `${room}\0${docPath}`;
-    let pending = this.docs.get(key);
+    const inMemory = this.loaded.get(key);
+    if (inMemory) return inMemory;
+    let pending = this.loading.get(key);
     if (pending === undefined) {
-      pending = this.load(room, docPath);
-      this.docs.set(key, pending);
-      // A document that did not exist is looked up again next time.
-      void pending.then((d) => {
-        if (d === null && this.docs.get(key) === pending) this.docs.delete(key);
-      });
+      pending = this.load(room, docPath).then(
+        (doc) => {
+          this.loading.delete(key);
+          // A document created while this load ran wins over what was on disk.
+          if (doc && !this.loaded.has(key)) this.loaded.set(key, doc);
+          return this.loaded.get(key) ?? null;
+        },
+        (error: unknown) => {
+          this.loading.delete(key);
+          throw error;
+        },
+      );
+      this.loading.set(key, pending);
     }
     return pending;
   }
@@ -119,12 +130,12 @@ export class SyncStore {
   async create(room: string, docPath: string, schema: JsonObject | null): Promise<SyncDocument> {
     const existing = await this.find(room, docPath);
     if (existing) return existing;
+    // No await from this check to the set: concurrent creators end up with the same document.
     const key = `${room}\0${docPath}`;
-    // Another open may have created it while we looked.
-    const again = await this.docs.get(key);
-    if (again) return again;
+    const raced = this.loaded.get(key);
+    if (raced) return raced;
     const doc = new SyncDocument(room, docPath, schema, (d) => this.scheduleSave(d));
-    this.docs.set(key, Promise.resolve(doc));
+    this.loaded.set(key, doc);
     this.scheduleSave(doc);
     return doc;
   }

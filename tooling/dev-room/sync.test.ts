@@ -43,10 +43,16 @@ describe("sync.open", () => {
     await h.start({ dataDir });
     const alice = await h.join("alice", { enable: false });
     const bob = await h.join("bob", { enable: false });
-    const a = await withTimeout(alice.sync.open(DOC, { schema: notesSchema() }), 2000, "alice open");
-    const b = await withTimeout(bob.sync.open(`/${DOC}`), 2000, "bob open");
+    // Both open the new document at the same moment: they must share one server-side document.
+    const [a, b] = await withTimeout(
+      Promise.all([
+        alice.sync.open(DOC, { schema: notesSchema() }),
+        bob.sync.open(`/${DOC}`, { schema: notesSchema() }),
+      ]),
+      2000,
+      "concurrent opens",
+    );
     expect(a.root.tagName).toBe("notes");
-    expect(b.schema.toJson()).toEqual(notesSchema().toJson());
     expect(notesOf(a)).toEqual([]);
 
     for (let i = 0; i < 20; i++) {
@@ -60,6 +66,8 @@ describe("sync.open", () => {
     const carol = await h.join("carol", { enable: false });
     const c = await withTimeout(carol.sync.open(DOC), 2000, "carol open");
     expect(notesOf(c)).toEqual(notesOf(a));
+    // The late joiner passed no schema and got the one kept with the document.
+    expect(c.schema.toJson()).toEqual(notesSchema().toJson());
 
     // Closing one subscriber leaves the others connected.
     await withTimeout(bob.sync.close(DOC), 2000, "bob close");
