@@ -65,12 +65,19 @@ interface Entry {
   handler: StreamHandler;
   /** Tail of the chunk queue. */
   queue: Promise<void>;
+  /** Payload bytes received but not yet handled. */
+  pendingBytes: number;
   failed: boolean;
 }
 
 /** Open streamed calls one participant may hold; more is a misbehaving client. */
 const MAX_OPEN_CALLS = 64;
 const MAX_TOOL_CALL_ID_LENGTH = 256;
+/**
+ * Chunks are handled one at a time; a peer that sends faster than that (the
+ * SDK never does: it waits for each pull and response) must not pile up memory.
+ */
+const MAX_PENDING_BYTES = 8 << 20;
 
 export class ToolStreams {
   private readonly calls = new Map<Participant, Map<string, Entry>>();
@@ -111,7 +118,7 @@ export class ToolStreams {
       throw new RequestError(`too many open streamed tool calls (limit ${MAX_OPEN_CALLS})`, ErrorCode.OPERATION_FAILED);
     }
     const stream = new ToolCallStream(participant, toolCallId);
-    mine.set(toolCallId, { stream, handler: create(stream), queue: Promise.resolve(), failed: false });
+    mine.set(toolCallId, { stream, handler: create(stream), queue: Promise.resolve(), pendingBytes: 0, failed: false });
     participant.respond(requestId, { type: "control", method: "open" });
   }
 
@@ -135,8 +142,21 @@ export class ToolStreams {
     participant.respond(message.id, emptyContent());
     const header = chunk as JsonObject;
     const isClose = header.type === "control" && header.method === "close";
+    if (entry.failed && !isClose) return; // the call is over; only its close still matters
     const payload = unpacked.payload.slice();
+    if (!entry.failed && entry.pendingBytes + payload.length > MAX_PENDING_BYTES) {
+      this.failEntry(
+        participant,
+        entry,
+        new RequestError(
+          `too much unprocessed data (over ${MAX_PENDING_BYTES} bytes); wait for pulls`,
+          ErrorCode.OPERATION_FAILED,
+        ),
+      );
+    }
+    entry.pendingBytes += payload.length;
     entry.queue = entry.queue.then(async () => {
+      entry.pendingBytes -= payload.length;
       if (entry.failed) {
         if (isClose) this.forget(participant, entry);
         return;
