@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 import { startDevRoomServer, type DevRoomServer } from "../tooling/dev-room/server";
 import { ROOM_PORT, ROOM_SECRET } from "./env";
@@ -9,8 +12,11 @@ export interface RoomServerControl {
   restart(): Promise<void>;
 }
 
+/** Room files and documents of this worker's room server: one folder for all its restarts, removed at the end. */
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-dev-room-"));
+
 async function start(): Promise<DevRoomServer> {
-  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET! });
+  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET!, dataDir });
 }
 
 export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServerControl }>({
@@ -32,6 +38,7 @@ export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServer
         },
       });
       await current?.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker", auto: true },
   ],
