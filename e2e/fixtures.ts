@@ -12,17 +12,16 @@ export interface RoomServerControl {
   restart(): Promise<void>;
 }
 
-/** Room files and documents of this worker's room server: one folder for all its restarts, removed at the end. */
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-dev-room-"));
-
-async function start(): Promise<DevRoomServer> {
+/** `dataDir` holds room files and documents: one folder for all restarts of a worker's server. */
+async function start(dataDir: string): Promise<DevRoomServer> {
   return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET!, dataDir });
 }
 
 export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServerControl }>({
   roomServer: [
     async ({}, use) => {
-      let current: DevRoomServer | null = await start();
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-dev-room-"));
+      let current: DevRoomServer | null = await start(dataDir);
       await use({
         server: () => {
           if (!current) throw new Error("room server is stopped");
@@ -34,7 +33,7 @@ export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServer
         },
         restart: async () => {
           await current?.close();
-          current = await start();
+          current = await start(dataDir);
         },
       });
       await current?.close();
