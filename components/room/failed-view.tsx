@@ -5,6 +5,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { useCountdown } from "@/components/room/use-countdown";
 import type { ConnectionFailure } from "@/lib/connection-failure";
+import { safeCallbackPath } from "@/lib/safe-callback";
 
 export interface RetryInfo {
   attempt: number;
@@ -39,7 +40,7 @@ export function FailedView({
   retry: RetryInfo | null;
   onRetry: () => void;
 }) {
-  const signInHref = `/signin?${new URLSearchParams({ callbackUrl: `/rooms/${room}` })}`;
+  const signInHref = `/signin?${new URLSearchParams({ callbackUrl: safeCallbackPath(`/rooms/${encodeURIComponent(room)}`) })}`;
   return (
     <Card role="alert" data-testid="room-failed" data-kind={failure.kind} className="mx-auto max-w-md space-y-3">
       <h1 className="text-lg font-semibold">{failure.title}</h1>
