@@ -8,7 +8,7 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const REDIS_SERVER = process.env.REDIS_SERVER_BIN || "/usr/bin/redis-server";
+const REDIS_SERVER = process.env.REDIS_SERVER_BIN || "redis-server";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,10 +48,15 @@ export async function startRedis(): Promise<TestRedis> {
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let exited = false;
+  let spawnError = "";
   child.once("exit", () => (exited = true));
+  child.once("error", (error) => {
+    exited = true;
+    spawnError = `: ${error.message} (install the redis-server package or set REDIS_SERVER_BIN)`;
+  });
   const deadline = Date.now() + 10_000;
   while (!(await answersPing(port))) {
-    if (exited) throw new Error(`${REDIS_SERVER} exited before answering on port ${port}`);
+    if (exited) throw new Error(`${REDIS_SERVER} exited before answering on port ${port}${spawnError}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`${REDIS_SERVER} did not answer on port ${port} within 10 s`);
