@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { forwardedOrigin, trustsHostHeaders, withPublicOrigin } from "@/lib/public-origin";
 
 const production = { NODE_ENV: "production", AUTH_TRUST_HOST: "true" };
-const request = (headers: Record<string, string>, init: RequestInit = {}) =>
+const request = (headers: Record<string, string>, init: { method?: string; body?: string } = {}) =>
   new NextRequest("http://localhost:3000/api/auth/signin/github?x=1", { headers, ...init });
 
 describe("forwardedOrigin", () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
-import { createRateLimiter, type RateLimiter, type RateLimitKeys, type RateLimitScope } from "@/lib/rate-limit/limiter";
+import {
+  createRateLimiter,
+  rateLimitedError,
+  type RateLimiter,
+  type RateLimitKeys,
+  type RateLimitScope,
+} from "@/lib/rate-limit/limiter";
 import { startRedis, type TestRedis } from "@/tooling/testing/redis-server";
 
 const base: RateLimitConfig = {
@@ -18,13 +24,9 @@ async function hammer(limiter: RateLimiter, scope: RateLimitScope, keys: RateLim
   let allowed = 0;
   let refusal: AppError | null = null;
   for (let i = 0; i < count; i++) {
-    try {
-      await limiter.consume(scope, keys);
-      allowed++;
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      refusal = error;
-    }
+    const verdict = await limiter.check(scope, keys);
+    if (verdict.allowed) allowed++;
+    else refusal = rateLimitedError(verdict);
   }
   return { allowed, refusal };
 }

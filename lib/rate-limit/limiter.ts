@@ -13,9 +13,12 @@ export interface RateLimitKeys {
   user?: string | null;
 }
 
+/** Plain data, not an error class: the limiter is shared by bundles that each have their own AppError. */
+export type RateLimitVerdict = { allowed: true } | { allowed: false; scope: RateLimitScope; retryAfterSeconds: number };
+
 export interface RateLimiter {
-  /** Counts one request; throws AppError `rate_limited` (429, Retry-After) when a budget is spent. */
-  consume(scope: RateLimitScope, keys: RateLimitKeys): Promise<void>;
+  /** Counts one request and says whether it is within every budget. */
+  check(scope: RateLimitScope, keys: RateLimitKeys): Promise<RateLimitVerdict>;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,7 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
   };
 
   return {
-    async consume(scope, keys) {
+    async check(scope, keys) {
       const { user, ip } = limiters[scope];
       const attempts = [ip.consume(keys.ip)];
       if (keys.user) attempts.push(user.consume(keys.user));
@@ -80,11 +83,8 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
         // A store error with no insurance left: count the request as allowed, but say so.
         else console.error("[rate-limit] limiter failed, request allowed", result.reason);
       }
-      if (retryMs > 0) {
-        throw new AppError("rate_limited", MESSAGES[scope], {
-          "Retry-After": String(Math.max(1, Math.ceil(retryMs / 1000))),
-        });
-      }
+      if (retryMs === 0) return { allowed: true };
+      return { allowed: false, scope, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis?.disconnect());
@@ -109,7 +109,16 @@ function processLimiter(): RateLimiter {
   return limiter;
 }
 
-/** Counts one request against this process's limits (configured by RATE_LIMIT_* and REDIS_URL). */
-export function enforceRateLimit(scope: RateLimitScope, keys: RateLimitKeys): Promise<void> {
-  return processLimiter().consume(scope, keys);
+/** The 429 answer for a refused request: AppError `rate_limited` with Retry-After. */
+export function rateLimitedError(verdict: Extract<RateLimitVerdict, { allowed: false }>): AppError {
+  return new AppError("rate_limited", MESSAGES[verdict.scope], { "Retry-After": String(verdict.retryAfterSeconds) });
+}
+
+/**
+ * Counts one request against this process's limits (configured by RATE_LIMIT_*
+ * and REDIS_URL); throws AppError `rate_limited` when a budget is spent.
+ */
+export async function enforceRateLimit(scope: RateLimitScope, keys: RateLimitKeys): Promise<void> {
+  const verdict = await processLimiter().check(scope, keys);
+  if (!verdict.allowed) throw rateLimitedError(verdict);
 }

@@ -53,6 +53,7 @@ export async function signInActionLimit(name: unknown): Promise<"RateLimited" | 
     return null;
   } catch (error) {
     if (error instanceof AppError && error.code === "rate_limited") return "RateLimited";
+    // Not an AppError of a known kind: a bad RATE_LIMIT_* value or a store failure.
     console.error("[rate-limit] sign-in limit unavailable:", error instanceof Error ? error.message : error);
     return "Configuration";
   }
