@@ -5,7 +5,10 @@ const APP = "https://app.example";
 
 /** Where a browser on the app would end up if it followed `Location: <path>`. */
 function landsOnApp(path: string): boolean {
-  return new URL(path, `${APP}/signin`).origin === APP;
+  const url = new URL(path, `${APP}/signin`);
+  // A path that normalises to "//host/..." is on-site for the URL parser but is
+  // read as another host by code that re-joins it with an origin (D2).
+  return url.origin === APP && !url.pathname.startsWith("//");
 }
 
 /** Header values must be visible ASCII; `Headers` throws on anything else a server could not send. */
@@ -209,5 +212,5 @@ describe("safeCallbackPath", () => {
     expect({ offOrigin, invalidHeader }).toEqual({ offOrigin: 0, invalidHeader: 0 });
     // The generator must also exercise the accepting path, not only the fallback.
     expect(accepted.size).toBeGreaterThan(1000);
-  });
+  }, 60_000);
 });
