@@ -27,7 +27,12 @@ export const BASE_APP_ENV = {
 export async function startApp(env: Record<string, string>): Promise<AppProcess> {
   const port = await freePort();
   // Only what the app needs: nothing from the runner's own AUTH_URL etc.
-  const childEnv: NodeJS.ProcessEnv = { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
+  const childEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: "production",
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    ...env,
+  };
   const child: ChildProcess = spawn(
     process.execPath,
     ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)],
