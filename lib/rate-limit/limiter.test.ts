@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
 import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
 import {
   createRateLimiter,
+  enforceRateLimit,
   rateLimitedError,
   type RateLimiter,
   type RateLimitKeys,
@@ -77,6 +78,30 @@ describe("rate limits in memory", () => {
     expect((await hammer(limiter, "sign-in", { ip: "10.0.0.4", user: "ada" }, 3)).allowed).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await hammer(limiter, "sign-in", { ip: "10.0.0.4", user: "ada" }, 1)).allowed).toBe(1);
+  });
+});
+
+describe("enforceRateLimit (this process, configured from the environment)", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("throws rate_limited with Retry-After once the budget is spent", async () => {
+    vi.stubEnv("REDIS_URL", "");
+    vi.stubEnv("RATE_LIMIT_ROOM_CONNECTION_PER_USER", "2");
+    const keys = { ip: "10.9.0.1", user: "env-user" };
+    await enforceRateLimit("room-connection", keys);
+    await enforceRateLimit("room-connection", keys);
+    const refusal = await enforceRateLimit("room-connection", keys).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(AppError);
+    expect((refusal as AppError).status).toBe(429);
+    expect((refusal as AppError).headers["Retry-After"]).toMatch(/^\d+$/);
+  });
+
+  it("a bad variable is a 503 naming it, not a crash", async () => {
+    vi.stubEnv("RATE_LIMIT_WINDOW_SECONDS", "soon");
+    const error = await enforceRateLimit("sign-in", { ip: "10.9.0.2" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(503);
+    expect((error as AppError).message).toContain("RATE_LIMIT_WINDOW_SECONDS");
   });
 });
 
