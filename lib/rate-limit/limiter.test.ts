@@ -185,6 +185,7 @@ describe("rate limits in a real Redis", () => {
       expect(refusal?.code).toBe("rate_limited");
     } finally {
       await limiter.close();
+      await own.stop();
     }
   });
 });
