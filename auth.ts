@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import { DEV_LOGIN_PROVIDER_ID, devUserId, displayNameSchema } from "@/lib/dev-login";
 import { isDevLoginEnabled, isGitHubEnabled, readAuthEnv } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/safe-callback";
 
 function providers(): Provider[] {
   const env = readAuthEnv();
@@ -49,6 +50,8 @@ const config: NextAuthConfig = {
     },
   },
   callbacks: {
+    // Every redirect Auth.js makes (callbackUrl of sign-in, sign-out, OAuth) goes through the one same-origin check.
+    redirect: ({ url, baseUrl }) => new URL(safeCallbackPath(url, "/", baseUrl), baseUrl).href,
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       return session;

@@ -29,6 +29,11 @@ const appEnv = {
   MESHAGENT_ROOMS: E2E_ROOMS.join(","),
   MESHAGENT_TOKEN_TTL_SECONDS: "120",
   NEXT_TELEMETRY_DISABLED: "1",
+  // The whole suite signs in from one address; e2e/rate-limit.spec.ts tests the limits on its own instances.
+  RATE_LIMIT_SIGN_IN_PER_IP: "100000",
+  RATE_LIMIT_SIGN_IN_PER_NAME: "100000",
+  RATE_LIMIT_ROOM_CONNECTION_PER_IP: "100000",
+  RATE_LIMIT_ROOM_CONNECTION_PER_USER: "100000",
   // Canary: present at build time, must never reach the client bundle (e2e/bundle-secrets.spec.ts).
   DEV_ROOM_SECRET: DEV_ROOM_SECRET_CANARY,
 };

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { auth } from "@/auth";
+import { safeCallbackPath } from "@/lib/safe-callback";
 
 /**
  * Signed-out visitors of a room page go to sign-in and come back afterwards.
@@ -9,7 +10,7 @@ import { auth } from "@/auth";
 export const proxy = auth((request) => {
   if (request.auth?.user) return NextResponse.next();
   const signIn = new URL("/signin", request.nextUrl.origin);
-  signIn.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
+  signIn.searchParams.set("callbackUrl", safeCallbackPath(request.nextUrl.pathname + request.nextUrl.search));
   return NextResponse.redirect(signIn);
 });
 

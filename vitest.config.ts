@@ -3,7 +3,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    alias: { "@": fileURLToPath(new URL(".", import.meta.url)) },
+    alias: {
+      "@": fileURLToPath(new URL(".", import.meta.url)),
+      // Next resolves "server-only" to an empty module on the server; tests run server code too.
+      "server-only": fileURLToPath(new URL("node_modules/server-only/empty.js", import.meta.url)),
+    },
   },
   test: {
     include: ["tooling/**/*.test.ts", "lib/**/*.test.ts", "app/**/*.test.ts", "features/**/*.test.ts", "agent/**/*.test.ts"],

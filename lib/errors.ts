@@ -9,6 +9,7 @@ const STATUS_BY_CODE = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  rate_limited: 429,
   not_configured: 503,
   internal_error: 500,
 } as const;

@@ -4,6 +4,7 @@ import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { signIn } from "@/auth";
 import { DEV_LOGIN_PROVIDER_ID } from "@/lib/dev-login";
+import { signInActionLimit } from "@/lib/rate-limit/sign-in";
 import { safeCallbackPath } from "@/lib/safe-callback";
 
 function signInPage(callbackUrl: string, error: string): string {
@@ -12,6 +13,8 @@ function signInPage(callbackUrl: string, error: string): string {
 
 export async function devSignIn(formData: FormData): Promise<void> {
   const callbackUrl = safeCallbackPath(formData.get("callbackUrl"));
+  const limited = await signInActionLimit(formData.get("name"));
+  if (limited) redirect(signInPage(callbackUrl, limited));
   try {
     await signIn(DEV_LOGIN_PROVIDER_ID, { name: formData.get("name") ?? "", redirectTo: callbackUrl });
   } catch (error) {
@@ -23,6 +26,8 @@ export async function devSignIn(formData: FormData): Promise<void> {
 
 export async function githubSignIn(formData: FormData): Promise<void> {
   const callbackUrl = safeCallbackPath(formData.get("callbackUrl"));
+  const limited = await signInActionLimit(null);
+  if (limited) redirect(signInPage(callbackUrl, limited));
   try {
     await signIn("github", { redirectTo: callbackUrl });
   } catch (error) {

@@ -15,6 +15,7 @@ const ERROR_MESSAGES: Record<string, string> = {
   CredentialsSignin: "Enter a display name (1–40 characters) to sign in.",
   AccessDenied: "Sign-in was refused.",
   Configuration: "Sign-in is not configured correctly on this server. Check the server logs.",
+  RateLimited: "Too many sign-in attempts from here. Wait a minute and try again.",
 };
 
 export default async function SignInPage({

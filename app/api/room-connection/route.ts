@@ -1,5 +1,7 @@
 import { auth } from "@/auth";
 import { AppError, errorResponse } from "@/lib/errors";
+import { enforceRateLimit } from "@/lib/rate-limit/limiter";
+import { clientIp } from "@/lib/rate-limit/client-ip";
 import { issueRoomCredentials } from "@/lib/room-connection";
 import { sessionUser } from "@/lib/session-user";
 
@@ -10,6 +12,7 @@ import { sessionUser } from "@/lib/session-user";
 export async function GET(request: Request): Promise<Response> {
   try {
     const session = await auth();
+    await enforceRateLimit("room-connection", { ip: clientIp(request.headers), user: sessionUser(session)?.id });
     const room = new URL(request.url).searchParams.get("room");
     const credentials = await issueRoomCredentials(sessionUser(session), room);
     return Response.json(credentials, { headers: { "Cache-Control": "no-store" } });

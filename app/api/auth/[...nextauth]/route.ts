@@ -1,3 +1,4 @@
 import { handlers } from "@/auth";
+import { guardAuthHandlers } from "@/lib/auth-route";
 
-export const { GET, POST } = handlers;
+export const { GET, POST } = guardAuthHandlers(handlers);
