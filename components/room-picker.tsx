@@ -24,7 +24,7 @@ export function RoomPicker({ defaultRoom }: { defaultRoom: string }) {
 
   return (
     <div className="space-y-6">
-      <Link href={`/rooms/${defaultRoom}`} className={buttonClasses("primary", "w-full sm:w-auto")}>
+      <Link href={`/rooms/${defaultRoom}`} prefetch={false} className={buttonClasses("primary", "w-full sm:w-auto")}>
         Join #{defaultRoom}
       </Link>
       <form onSubmit={onSubmit} className="space-y-2" noValidate>
