@@ -16,8 +16,13 @@ export type Reply = (content: JsonObject) => void;
 
 /** Presence events go only to other participants that have messaging enabled. */
 export function notifyEnabledPeers(members: RoomMembers, source: Participant, type: string, message: JsonObject): void {
+  // Packed once for all peers: a join storm fans out n² of these (D17).
+  let data: Uint8Array | undefined;
   for (const peer of members.participants()) {
-    if (peer !== source && peer.messagingEnabled) peer.pushMessaging(source.id, type, message);
+    if (peer !== source && peer.messagingEnabled) {
+      data ??= packMessage({ from_participant_id: source.id, type, message });
+      peer.pushPacked("messaging.send", data);
+    }
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from "./framing";
 import { RoomRegistry, expectsResponse, type RoomStatsEntry } from "./rooms";
 import { SocketWriter } from "./socket-writer";
+import { HTTP_TIMEOUTS } from "./room-limits";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
@@ -93,19 +94,30 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
 
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
 
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/stats") {
-      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-      res.end(JSON.stringify(stats()));
-    } else if (req.method === "GET" && path === "/healthz") {
-      res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
-      res.end("ok");
-    } else {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-      res.end("not found");
-    }
-  });
+  // Participant -> its socket's writer, for sender-side flow control.
+  const writers = new WeakMap<Participant, SocketWriter>();
+
+  const server = http.createServer(
+    {
+      // A client that opens a connection and never completes (or drips) its upgrade request is dropped (D18).
+      headersTimeout: HTTP_TIMEOUTS.headersTimeoutMs,
+      requestTimeout: HTTP_TIMEOUTS.requestTimeoutMs,
+      connectionsCheckingInterval: HTTP_TIMEOUTS.checkIntervalMs,
+    },
+    (req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (req.method === "GET" && path === "/stats") {
+        res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(JSON.stringify(stats()));
+      } else if (req.method === "GET" && path === "/healthz") {
+        res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+        res.end("ok");
+      } else {
+        res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+        res.end("not found");
+      }
+    },
+  );
 
   const accept = (ws: WebSocket, claims: RoomTokenClaims): void => {
     sockets.add(ws);
@@ -145,9 +157,37 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (participant) registry.leave(participant);
     });
 
-    const writer = new SocketWriter(ws, () => closeWith(CLOSE_POLICY, "slow consumer"));
+    const writer = new SocketWriter(ws, (reason) =>
+      reason === "internal error"
+        ? closeWith(CLOSE_INTERNAL_ERROR, "internal error")
+        : closeWith(CLOSE_POLICY, "slow consumer"),
+    );
     const joined = registry.join(claims, writer);
     participant = joined;
+    writers.set(joined, writer);
+
+    // Flow control applies to the sender (D7): while anyone in the room (the
+    // sender included) has more than the high-water mark waiting, stop reading
+    // this socket; resume once they are all under the low-water mark. A fast
+    // sender is slowed to the pace of the slowest reader instead of getting
+    // that reader evicted or its messages dropped.
+    let gated = false;
+    const gateSender = (): void => {
+      if (gated || !joined.active) return;
+      const congested: SocketWriter[] = [];
+      for (const member of registry.roomMembers(joined)) {
+        const memberWriter = writers.get(member);
+        if (memberWriter?.congested) congested.push(memberWriter);
+      }
+      if (congested.length === 0) return;
+      gated = true;
+      ws.pause();
+      void Promise.all(congested.map((w) => w.whenDrained())).then(() => {
+        gated = false;
+        if (ws.readyState === WebSocket.OPEN) ws.resume();
+        gateSender();
+      });
+    };
 
     ws.on("message", (data: RawData, isBinary: boolean) => {
       if (!joined.active) return;
@@ -166,6 +206,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
           if (event.kind === "message") registry.handleMessage(joined, event.message);
           else onFrameError(joined, event.error);
         }
+        gateSender();
       } catch (error) {
         log(`internal error on socket of ${joined.id}: ${String(error)}`);
         closeWith(CLOSE_INTERNAL_ERROR, "internal error");
@@ -236,6 +277,8 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
 
   const heartbeat = setInterval(() => {
     for (const ws of sockets) {
+      // A sender paused by flow control cannot read its pong; the stall timer bounds the pause.
+      if (ws.isPaused) continue;
       if (alive.get(ws) !== true) {
         log("terminating a socket that missed its pong");
         ws.terminate();
