@@ -1,8 +1,13 @@
 // Every limit the dev room enforces on what one participant may store or send,
 // in one place so the README, the tests and the server agree.
 
-/** Attributes the server derives from the token; participants may not change them. */
-export const SERVER_OWNED_ATTRIBUTES: ReadonlySet<string> = new Set(["name"]);
+/**
+ * Attributes participants may not change: `name` is the token's name (the SDK's
+ * getParticipantByName and every UI read it), `role` is the token's role grant.
+ * The SDK takes a participant's role from the record's `role` field, never from
+ * attributes, so a `role` attribute could only ever be a spoof.
+ */
+export const SERVER_OWNED_ATTRIBUTES: ReadonlySet<string> = new Set(["name", "role"]);
 
 /**
  * Keys refused outright: clients copy attributes into plain objects with

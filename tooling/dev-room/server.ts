@@ -4,6 +4,7 @@
 // alive with pings, and serves /stats and /healthz.
 
 import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import {
@@ -16,8 +17,8 @@ import {
   type FrameError,
 } from "./framing";
 import { RoomRegistry, expectsResponse, type RoomStatsEntry } from "./rooms";
-import { SocketWriter } from "./socket-writer";
-import { HTTP_TIMEOUTS } from "./room-limits";
+import { SocketWriter, type SocketWriterLimits } from "./socket-writer";
+import { FLOW_LIMITS, HTTP_TIMEOUTS } from "./room-limits";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
@@ -34,6 +35,8 @@ export interface DevRoomServerOptions {
   log?: (line: string) => void;
   /** Heartbeat period; a socket that misses one pong is terminated. Default 30 s. */
   pingIntervalMs?: number;
+  /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
+  flowLimits?: Partial<SocketWriterLimits>;
 }
 
 export interface DevRoomStats {
@@ -48,6 +51,19 @@ export interface DevRoomServer {
   /** Terminates all sockets and frees the port. */
   close(): Promise<void>;
   stats(): DevRoomStats;
+  /** Memory-relevant counters, for limit tests and benchmarks (also `GET /usage`). */
+  usage(): DevRoomUsage;
+}
+
+export interface DevRoomUsage {
+  /** Bytes of attributes held, all participants together (JSON-encoded). */
+  attributeBytes: number;
+  /** Bytes waiting to be sent, all sockets together. */
+  backlogBytes: number;
+  /** Largest backlog any one socket has had since the server started. */
+  peakSocketBacklogBytes: number;
+  /** Sockets whose reading is paused by flow control right now. */
+  pausedSenders: number;
 }
 
 const ROOM_PATH = /^\/rooms\/([^/?]+)$/;
@@ -73,6 +89,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const pingIntervalMs = opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   const log = opts.log ?? (() => {});
+  const flowLimits: SocketWriterLimits = { ...FLOW_LIMITS, ...opts.flowLimits };
   const secret = opts.secret;
   if (typeof secret !== "string" || secret.length === 0)
     throw new Error("startDevRoomServer: secret must be a non-empty string");
@@ -92,10 +109,14 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   const registry = new RoomRegistry((room) => `${url}/rooms/${encodeURIComponent(room)}`, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
 
   // Participant -> its socket's writer, for sender-side flow control.
   const writers = new WeakMap<Participant, SocketWriter>();
+  const liveWriters = new Set<SocketWriter>();
+  let peakOfClosedWriters = 0;
 
   const server = http.createServer(
     {
@@ -109,6 +130,20 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (req.method === "GET" && path === "/stats") {
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(JSON.stringify(stats()));
+      } else if (req.method === "GET" && path === "/usage") {
+        // Event-loop delay since the last reset lets a benchmark see whether one room stalled the others.
+        const body = {
+          ...usage(),
+          rssBytes: process.memoryUsage().rss,
+          eventLoopDelayMaxMs: loopDelay.max / 1e6,
+          eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        };
+        res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(JSON.stringify(body));
+      } else if (req.method === "POST" && path === "/usage/reset") {
+        loopDelay.reset();
+        res.writeHead(204, { "Cache-Control": "no-store" });
+        res.end();
       } else if (req.method === "GET" && path === "/healthz") {
         res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
         res.end("ok");
@@ -157,14 +192,22 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (participant) registry.leave(participant);
     });
 
-    const writer = new SocketWriter(ws, (reason) =>
-      reason === "internal error"
-        ? closeWith(CLOSE_INTERNAL_ERROR, "internal error")
-        : closeWith(CLOSE_POLICY, "slow consumer"),
+    const writer = new SocketWriter(
+      ws,
+      (reason) =>
+        reason === "internal error"
+          ? closeWith(CLOSE_INTERNAL_ERROR, "internal error")
+          : closeWith(CLOSE_POLICY, "slow consumer"),
+      flowLimits,
     );
     const joined = registry.join(claims, writer);
     participant = joined;
     writers.set(joined, writer);
+    liveWriters.add(writer);
+    ws.once("close", () => {
+      liveWriters.delete(writer);
+      peakOfClosedWriters = Math.max(peakOfClosedWriters, writer.peakBacklog);
+    });
 
     // Flow control applies to the sender (D7): while anyone in the room (the
     // sender included) has more than the high-water mark waiting, stop reading
@@ -299,6 +342,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     closed ??= (async () => {
       closing = true;
       clearInterval(heartbeat);
+      loopDelay.disable();
       for (const socket of pendingUpgrades) socket.destroy();
       const socketsClosed = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once("close", () => resolve())));
       for (const ws of sockets) ws.terminate();
@@ -311,7 +355,18 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     return closed;
   };
 
-  return { url, port, close, stats };
+  const usage = (): DevRoomUsage => {
+    let backlogBytes = 0;
+    let peakSocketBacklogBytes = peakOfClosedWriters;
+    for (const writer of liveWriters) {
+      backlogBytes += writer.backlog();
+      peakSocketBacklogBytes = Math.max(peakSocketBacklogBytes, writer.peakBacklog);
+    }
+    const pausedSenders = [...sockets].filter((ws) => ws.isPaused).length;
+    return { attributeBytes: registry.attributeBytes(), backlogBytes, peakSocketBacklogBytes, pausedSenders };
+  };
+
+  return { url, port, close, stats, usage };
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -36,6 +36,8 @@ export class SocketWriter implements MessageSink {
   private waitingForSocket = false;
   private stallTimer: NodeJS.Timeout | null = null;
   private drainWaiters: Array<() => void> = [];
+  /** Largest backlog seen, for the server's flow statistics. */
+  peakBacklog = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -133,6 +135,7 @@ export class SocketWriter implements MessageSink {
   /** Wakes drain waiters and arms or disarms the stall timer after the backlog changed. */
   private settle(): void {
     const backlog = this.backlog();
+    if (backlog > this.peakBacklog) this.peakBacklog = backlog;
     if (backlog <= this.limits.lowWaterBytes) {
       if (this.stallTimer !== null) {
         clearTimeout(this.stallTimer);
