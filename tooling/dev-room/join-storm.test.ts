@@ -120,11 +120,14 @@ it(`${JOINS} joins at once in one room keep another room responsive`, async () =
   const maxRtt = Math.max(...rtts);
   console.info(
     `D17: ${JOINS} joins + enables in ${elapsed.toFixed(0)} ms; server event-loop delay max ` +
-      `${usage.eventLoopDelayMaxMs.toFixed(0)} ms, p99 ${usage.eventLoopDelayP99Ms.toFixed(0)} ms; ` +
+      `${usage.eventLoop.delayMaxMs.toFixed(0)} ms (p99 ${usage.eventLoop.delayP99Ms.toFixed(0)} ms), longest busy stretch ` +
+      `${usage.eventLoop.busyCpuMaxMs.toFixed(0)} ms of CPU; ` +
       `probe in another room: ${rtts.length} round trips, max ${maxRtt.toFixed(0)} ms; server RSS ` +
       `${(usage.rssBytes / 2 ** 20).toFixed(0)} MB; ${(bytesReceived / 2 ** 20).toFixed(1)} MiB pushed to the joiners`,
   );
-  // Generous bounds for a shared 2-core machine; before the fix one storm blocked the loop for 1.3-2.5 s at the same load.
-  expect(usage.eventLoopDelayMaxMs).toBeLessThan(1000);
+  // Generous bounds for a shared 2-core machine. Before the fix: 1.3 s of wall-clock delay on a
+  // quiet machine, 18-23 s under load; now 0.2 s quiet, 0.4-1.7 s under load.
+  expect(usage.eventLoop.busyCpuMaxMs).toBeLessThan(500);
+  expect(usage.eventLoop.delayMaxMs).toBeLessThan(8000);
   expect(rtts.length).toBeGreaterThan(5);
 }, 120_000);

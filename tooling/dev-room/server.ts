@@ -4,7 +4,6 @@
 // alive with pings, and serves /stats and /healthz.
 
 import http from "node:http";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import {
@@ -19,6 +18,7 @@ import {
 import { RoomRegistry, expectsResponse, type RoomStatsEntry } from "./rooms";
 import { SocketWriter, type SocketWriterLimits } from "./socket-writer";
 import { FLOW_LIMITS, HTTP_TIMEOUTS } from "./room-limits";
+import { startLoopMonitor } from "./loop-monitor";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
@@ -109,8 +109,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   const registry = new RoomRegistry((room) => `${url}/rooms/${encodeURIComponent(room)}`, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
+  const loopMonitor = startLoopMonitor();
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
 
   // Participant -> its socket's writer, for sender-side flow control.
@@ -135,13 +134,12 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
         const body = {
           ...usage(),
           rssBytes: process.memoryUsage().rss,
-          eventLoopDelayMaxMs: loopDelay.max / 1e6,
-          eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+          eventLoop: loopMonitor.read(),
         };
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(JSON.stringify(body));
       } else if (req.method === "POST" && path === "/usage/reset") {
-        loopDelay.reset();
+        loopMonitor.reset();
         res.writeHead(204, { "Cache-Control": "no-store" });
         res.end();
       } else if (req.method === "GET" && path === "/healthz") {
@@ -342,7 +340,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     closed ??= (async () => {
       closing = true;
       clearInterval(heartbeat);
-      loopDelay.disable();
+      loopMonitor.stop();
       for (const socket of pendingUpgrades) socket.destroy();
       const socketsClosed = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once("close", () => resolve())));
       for (const ws of sockets) ws.terminate();
