@@ -125,9 +125,10 @@ it(`${JOINS} joins at once in one room keep another room responsive`, async () =
       `probe in another room: ${rtts.length} round trips, max ${maxRtt.toFixed(0)} ms; server RSS ` +
       `${(usage.rssBytes / 2 ** 20).toFixed(0)} MB; ${(bytesReceived / 2 ** 20).toFixed(1)} MiB pushed to the joiners`,
   );
-  // Generous bounds for a shared 2-core machine. Before the fix: 1.3 s of wall-clock delay on a
-  // quiet machine, 18-23 s under load; now 0.2 s quiet, 0.4-1.7 s under load.
-  expect(usage.eventLoop.busyCpuMaxMs).toBeLessThan(500);
+  // Generous bounds for a shared 2-core machine (load ~12). Before the fix: longest busy stretch
+  // 1.6 s of CPU, wall-clock delay 1.3 s quiet and 6-23 s under load; after: 0.3-0.4 s of CPU,
+  // 0.2 s quiet and 0.4-1.7 s under load.
+  expect(usage.eventLoop.busyCpuMaxMs).toBeLessThan(800);
   expect(usage.eventLoop.delayMaxMs).toBeLessThan(8000);
   expect(rtts.length).toBeGreaterThan(5);
 }, 120_000);
