@@ -3,6 +3,7 @@
 
 import { packMessage, type JsonObject } from "./framing";
 import type { Participant } from "./participant";
+import { RESERVED_MESSAGE_TYPE_PREFIXES, isReservedMessageType } from "./room-limits";
 import { ErrorCode, PARTICIPANT_NOT_FOUND, RequestError, emptyContent } from "./content";
 
 export const MESSAGING_TOOLKIT = "messaging";
@@ -16,8 +17,13 @@ export type Reply = (content: JsonObject) => void;
 
 /** Presence events go only to other participants that have messaging enabled. */
 export function notifyEnabledPeers(members: RoomMembers, source: Participant, type: string, message: JsonObject): void {
+  // Packed once for all peers: a join storm fans out n² of these (D17).
+  let data: Uint8Array | undefined;
   for (const peer of members.participants()) {
-    if (peer !== source && peer.messagingEnabled) peer.pushMessaging(source.id, type, message);
+    if (peer !== source && peer.messagingEnabled) {
+      data ??= packMessage({ from_participant_id: source.id, type, message });
+      peer.pushPacked("messaging.send", data);
+    }
   }
 }
 
@@ -73,6 +79,13 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 function readMessageArgs(args: JsonObject): { type: string; message: JsonObject; attachment?: Uint8Array } {
   const { type, message_json: messageJson, attachment_base64: attachmentBase64 } = args;
   if (typeof type !== "string" || type.length === 0) throw invalid("type must be a non-empty string");
+  // Presence and attribute events drive every client's participant list; only the server may emit them (D5).
+  if (isReservedMessageType(type)) {
+    throw new RequestError(
+      `permission denied: message type "${type}" is reserved for the room server (${RESERVED_MESSAGE_TYPE_PREFIXES.map((p) => `${p}*`).join(", ")})`,
+      ErrorCode.PERMISSION_DENIED,
+    );
+  }
   if (typeof messageJson !== "string") throw invalid("message_json must be a string");
   let message: unknown;
   try {

@@ -7,6 +7,7 @@ import { Participant } from "./participant";
 import type { MessageSink } from "./socket-writer";
 import type { RoomTokenClaims } from "./token";
 import { ErrorCode, RequestError, errorContent } from "./content";
+import { assignAttributes, decideAttributes } from "./attribute-policy";
 import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
 import type { RoomServices } from "./room-services";
 
@@ -98,6 +99,11 @@ export class RoomRegistry {
     this.log(`room ${room.name}: ${participant.name} (${participant.id}) left`);
   }
 
+  /** Everyone in the participant's room, the participant included. */
+  roomMembers(participant: Participant): Iterable<Participant> {
+    return this.rooms.get(participant.room)?.members.values() ?? [];
+  }
+
   handleMessage(participant: Participant, message: ProtocolMessage): void {
     if (!participant.active) return;
     const room = this.rooms.get(participant.room);
@@ -105,7 +111,7 @@ export class RoomRegistry {
     try {
       switch (message.type) {
         case "set_attributes":
-          this.setAttributes(room, participant, message.data);
+          this.setAttributes(room, participant, message);
           return;
         case "__response__":
           return; // the server never sends requests, so there is nothing to correlate
@@ -130,17 +136,24 @@ export class RoomRegistry {
     }
   }
 
-  private setAttributes(room: Room, participant: Participant, body: Uint8Array): void {
-    const unpacked = unpackMessage(body);
+  private setAttributes(room: Room, participant: Participant, message: ProtocolMessage): void {
+    const unpacked = unpackMessage(message.data);
     if (!unpacked.ok) {
       this.log(`room ${room.name}: ignored set_attributes from ${participant.id}: ${unpacked.reason}`);
       return;
     }
-    const delta = withoutMeta(unpacked.header);
-    if (Object.keys(delta).length === 0) return;
-    Object.assign(participant.attributes, delta);
+    const { accepted, refusals } = decideAttributes(participant.attributes, withoutMeta(unpacked.header));
+    if (refusals.length > 0) {
+      const text = `set_attributes refused: ${refusals.join("; ")}`;
+      this.log(`room ${room.name}: ${participant.id}: ${text}`);
+      // set_attributes is not a request, but its id is unique on this socket, so an error
+      // answer cannot be mistaken for another reply: 0.35.8 logs it as an unexpected response.
+      participant.respondError(message.id, text, ErrorCode.PERMISSION_DENIED);
+    }
+    if (Object.keys(accepted).length === 0) return;
+    assignAttributes(participant.attributes, accepted);
     if (participant.messagingEnabled) {
-      notifyEnabledPeers(room, participant, "participant.attributes", { attributes: delta });
+      notifyEnabledPeers(room, participant, "participant.attributes", { attributes: accepted });
     }
   }
 
@@ -169,6 +182,15 @@ export class RoomRegistry {
       this.log(`room ${room.name}: error after replying to ${toolkit}.${tool}: ${String(error)}`);
     }
     if (!replied) participant.respond(message.id, errorContent("tool did not reply", ErrorCode.OPERATION_FAILED));
+  }
+
+  attributeBytes(): number {
+    let bytes = 0;
+    for (const room of this.rooms.values()) {
+      for (const participant of room.members.values())
+        bytes += Buffer.byteLength(JSON.stringify(participant.attributes));
+    }
+    return bytes;
   }
 
   stats(): Record<string, RoomStatsEntry[]> {

@@ -16,7 +16,9 @@ import {
   type FrameError,
 } from "./framing";
 import { RoomRegistry, expectsResponse, type RoomStatsEntry } from "./rooms";
-import { SocketWriter } from "./socket-writer";
+import { SocketWriter, type SocketWriterLimits } from "./socket-writer";
+import { FLOW_LIMITS, HTTP_TIMEOUTS } from "./room-limits";
+import { startLoopMonitor } from "./loop-monitor";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
@@ -42,6 +44,8 @@ export interface DevRoomServerOptions {
   downloadUrlTtlSeconds?: number;
   /** Debounce before a changed document is written to disk. Default 250 ms. */
   syncSaveDelayMs?: number;
+  /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
+  flowLimits?: Partial<SocketWriterLimits>;
 }
 
 export interface DevRoomStats {
@@ -56,6 +60,19 @@ export interface DevRoomServer {
   /** Terminates all sockets and frees the port. */
   close(): Promise<void>;
   stats(): DevRoomStats;
+  /** Memory-relevant counters, for limit tests and benchmarks (also `GET /usage`). */
+  usage(): DevRoomUsage;
+}
+
+export interface DevRoomUsage {
+  /** Bytes of attributes held, all participants together (JSON-encoded). */
+  attributeBytes: number;
+  /** Bytes waiting to be sent, all sockets together. */
+  backlogBytes: number;
+  /** Largest backlog any one socket has had since the server started. */
+  peakSocketBacklogBytes: number;
+  /** Sockets whose reading is paused by flow control right now. */
+  pausedSenders: number;
 }
 
 const ROOM_PATH = /^\/rooms\/([^/?]+)$/;
@@ -81,6 +98,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const pingIntervalMs = opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   const log = opts.log ?? (() => {});
+  const flowLimits: SocketWriterLimits = { ...FLOW_LIMITS, ...opts.flowLimits };
   const secret = opts.secret;
   if (typeof secret !== "string" || secret.length === 0)
     throw new Error("startDevRoomServer: secret must be a non-empty string");
@@ -112,23 +130,50 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   registry.services = services;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
+  const loopMonitor = startLoopMonitor();
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
 
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/stats") {
-      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-      res.end(JSON.stringify(stats()));
-    } else if (services.handlesHttp(path)) {
-      services.serveHttp(req, res);
-    } else if (req.method === "GET" && path === "/healthz") {
-      res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
-      res.end("ok");
-    } else {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-      res.end("not found");
-    }
-  });
+  // Participant -> its socket's writer, for sender-side flow control.
+  const writers = new WeakMap<Participant, SocketWriter>();
+  const liveWriters = new Set<SocketWriter>();
+  let peakOfClosedWriters = 0;
+
+  const server = http.createServer(
+    {
+      // A client that opens a connection and never completes (or drips) its upgrade request is dropped (D18).
+      headersTimeout: HTTP_TIMEOUTS.headersTimeoutMs,
+      requestTimeout: HTTP_TIMEOUTS.requestTimeoutMs,
+      connectionsCheckingInterval: HTTP_TIMEOUTS.checkIntervalMs,
+    },
+    (req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (req.method === "GET" && path === "/stats") {
+        res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(JSON.stringify(stats()));
+      } else if (services.handlesHttp(path)) {
+        services.serveHttp(req, res);
+      } else if (req.method === "GET" && path === "/usage") {
+        // Event-loop delay since the last reset lets a benchmark see whether one room stalled the others.
+        const body = {
+          ...usage(),
+          rssBytes: process.memoryUsage().rss,
+          eventLoop: loopMonitor.read(),
+        };
+        res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(JSON.stringify(body));
+      } else if (req.method === "POST" && path === "/usage/reset") {
+        loopMonitor.reset();
+        res.writeHead(204, { "Cache-Control": "no-store" });
+        res.end();
+      } else if (req.method === "GET" && path === "/healthz") {
+        res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+        res.end("ok");
+      } else {
+        res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+        res.end("not found");
+      }
+    },
+  );
 
   const accept = (ws: WebSocket, claims: RoomTokenClaims): void => {
     sockets.add(ws);
@@ -168,9 +213,45 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (participant) registry.leave(participant);
     });
 
-    const writer = new SocketWriter(ws, () => closeWith(CLOSE_POLICY, "slow consumer"));
+    const writer = new SocketWriter(
+      ws,
+      (reason) =>
+        reason === "internal error"
+          ? closeWith(CLOSE_INTERNAL_ERROR, "internal error")
+          : closeWith(CLOSE_POLICY, "slow consumer"),
+      flowLimits,
+    );
     const joined = registry.join(claims, writer);
     participant = joined;
+    writers.set(joined, writer);
+    liveWriters.add(writer);
+    ws.once("close", () => {
+      liveWriters.delete(writer);
+      peakOfClosedWriters = Math.max(peakOfClosedWriters, writer.peakBacklog);
+    });
+
+    // Flow control applies to the sender (D7): while anyone in the room (the
+    // sender included) has more than the high-water mark waiting, stop reading
+    // this socket; resume once they are all under the low-water mark. A fast
+    // sender is slowed to the pace of the slowest reader instead of getting
+    // that reader evicted or its messages dropped.
+    let gated = false;
+    const gateSender = (): void => {
+      if (gated || !joined.active) return;
+      const congested: SocketWriter[] = [];
+      for (const member of registry.roomMembers(joined)) {
+        const memberWriter = writers.get(member);
+        if (memberWriter?.congested) congested.push(memberWriter);
+      }
+      if (congested.length === 0) return;
+      gated = true;
+      ws.pause();
+      void Promise.all(congested.map((w) => w.whenDrained())).then(() => {
+        gated = false;
+        if (ws.readyState === WebSocket.OPEN) ws.resume();
+        gateSender();
+      });
+    };
 
     ws.on("message", (data: RawData, isBinary: boolean) => {
       if (!joined.active) return;
@@ -189,6 +270,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
           if (event.kind === "message") registry.handleMessage(joined, event.message);
           else onFrameError(joined, event.error);
         }
+        gateSender();
       } catch (error) {
         log(`internal error on socket of ${joined.id}: ${String(error)}`);
         closeWith(CLOSE_INTERNAL_ERROR, "internal error");
@@ -260,6 +342,8 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
 
   const heartbeat = setInterval(() => {
     for (const ws of sockets) {
+      // A sender paused by flow control cannot read its pong; the stall timer bounds the pause.
+      if (ws.isPaused) continue;
       if (alive.get(ws) !== true) {
         log("terminating a socket that missed its pong");
         ws.terminate();
@@ -280,6 +364,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     closed ??= (async () => {
       closing = true;
       clearInterval(heartbeat);
+      loopMonitor.stop();
       for (const socket of pendingUpgrades) socket.destroy();
       const socketsClosed = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once("close", () => resolve())));
       for (const ws of sockets) ws.terminate();
@@ -293,7 +378,18 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     return closed;
   };
 
-  return { url, port, close, stats };
+  const usage = (): DevRoomUsage => {
+    let backlogBytes = 0;
+    let peakSocketBacklogBytes = peakOfClosedWriters;
+    for (const writer of liveWriters) {
+      backlogBytes += writer.backlog();
+      peakSocketBacklogBytes = Math.max(peakSocketBacklogBytes, writer.peakBacklog);
+    }
+    const pausedSenders = [...sockets].filter((ws) => ws.isPaused).length;
+    return { attributeBytes: registry.attributeBytes(), backlogBytes, peakSocketBacklogBytes, pausedSenders };
+  };
+
+  return { url, port, close, stats, usage };
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -45,13 +45,17 @@ export async function handToken(claims: JsonObject, secret = SECRET, alg = "HS25
  * The SDK logs "GOT RESPONSE" for every response, and warns about presence
  * events that reach a client after its dispose() unhooked messaging.
  */
+// Captured once: spying again in the next test must not wrap the previous spy (endless recursion).
+const originalLog = console.log.bind(console);
+const originalWarn = console.warn.bind(console);
+
 export function silenceSdkNoise(): void {
-  const log = console.log.bind(console);
+  const log = originalLog;
   vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
     if (args[0] === "GOT RESPONSE") return;
     log(...args);
   });
-  const warn = console.warn.bind(console);
+  const warn = originalWarn;
   vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
     if (typeof args[0] === "string" && args[0].startsWith("No handler for message type messaging.send")) return;
     warn(...args);
