@@ -3,7 +3,7 @@
 import { useRoomConnection } from "@meshagent/meshagent-react";
 import type { RoomClient } from "@meshagent/meshagent";
 import { useEffect, useRef } from "react";
-import { fetchRoomCredentials } from "@/lib/room-authorization";
+import { fetchRoomConnection } from "@/lib/fetch-room-connection";
 
 export interface AttemptCallbacks {
   onConnecting: () => void;
@@ -25,7 +25,7 @@ export function RoomAttempt({ room, onConnecting, onReady, onEnded }: { room: st
     authorization: () => {
       const controller = new AbortController();
       pending.current.add(controller);
-      return fetchRoomCredentials(room, { signal: controller.signal }).finally(() =>
+      return fetchRoomConnection(room, { signal: controller.signal }).finally(() =>
         pending.current.delete(controller),
       );
     },

@@ -2,15 +2,15 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { devRoomPort, devRoomSecret } from "./cli-env";
+import { cliEnv, devRoomSecret } from "./cli-env";
 import { startDevRoomServer } from "./server";
 
 async function main(): Promise<void> {
-  const port = devRoomPort();
+  const { env } = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET"]);
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const secret = devRoomSecret(repoRoot);
+  const secret = devRoomSecret(repoRoot, env);
   const server = await startDevRoomServer({
-    port,
+    port: env.DEV_ROOM_PORT,
     secret,
     log: (line) => console.log(`[dev-room] ${line}`),
   });

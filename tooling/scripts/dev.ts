@@ -7,38 +7,45 @@
  * `next dev` is pointed at it. Secrets for both (room signing secret and
  * AUTH_SECRET) are generated once into .meshagent-dev/secrets.json, which git
  * ignores. One Ctrl-C stops everything.
+ *
+ * `next dev` listens on 127.0.0.1 only, because dev sign-in has no password:
+ * pass `--hostname 0.0.0.0` (or set HOST) to let other machines in.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
-import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
+import { cliEnv, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
-import { hasMeshAgentCredentials, readMeshAgentEnv } from "../../lib/env";
+import { hasMeshAgentCredentials, type ReadEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
+import { nextDevArgs } from "./next-dev-args";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
-let cloudConfigured: boolean;
+let read: ReadEnv;
 try {
-  cloudConfigured = hasMeshAgentCredentials(readMeshAgentEnv());
+  read = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "HOST"]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+const { env } = read;
+// Other invalid variables are the app's to report (a notice and a 503 naming them), not a reason to refuse to start.
+const cloudConfigured = hasMeshAgentCredentials(read);
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
-  AUTH_SECRET: process.env.AUTH_SECRET || loadDevSecrets(root).authSecret,
+  AUTH_SECRET: env.AUTH_SECRET ?? loadDevSecrets(root).authSecret,
 };
 
 let room: DevRoomServer | null = null;
 if (!cloudConfigured) {
   let secret: string;
   try {
-    secret = devRoomSecret(root);
-    room = await startDevRoomServer({ port: devRoomPort(), secret });
+    secret = devRoomSecret(root, env);
+    room = await startDevRoomServer({ port: env.DEV_ROOM_PORT, secret });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
@@ -51,7 +58,10 @@ if (!cloudConfigured) {
 }
 
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const next = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], { stdio: "inherit", env: childEnv });
+const next = spawn(process.execPath, [nextBin, "dev", ...nextDevArgs(process.argv.slice(2), env.HOST)], {
+  stdio: "inherit",
+  env: childEnv,
+});
 
 let stopping = false;
 async function stop(code: number) {

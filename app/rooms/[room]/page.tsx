@@ -1,25 +1,36 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
-import { auth } from "@/auth";
+import { notFound, redirect } from "next/navigation";
 import { RoomLoader } from "@/components/room/room-loader";
-import { parseRoomName } from "@/lib/room-name";
-import { sessionUser } from "@/lib/session-user";
+import { currentUser } from "@/lib/auth/current-user";
+import { parseRoomName } from "@/lib/shared/room-name";
+import { signInUrl } from "@/lib/shared/sign-in-url";
 
 type Params = Promise<{ room: string }>;
 
+/** The room segment as typed; null for a malformed escape like %ZZ. */
+function decodeRoom(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { room } = await params;
-  return { title: `#${decodeURIComponent(room)}` };
+  const decoded = decodeRoom(room);
+  return { title: decoded === null ? "Room not found" : `#${decoded}` };
 }
 
 export default async function RoomPage({ params }: { params: Params }) {
   const { room: rawRoom } = await params;
-  const room = decodeURIComponent(rawRoom);
+  const room = decodeRoom(rawRoom);
+  if (room === null) notFound();
 
   // proxy.ts already redirects signed-out visitors; this is the real check.
-  const user = sessionUser(await auth());
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/rooms/${rawRoom}`)}`);
+  const user = await currentUser();
+  if (!user) redirect(signInUrl(`/rooms/${rawRoom}`));
 
   const parsed = parseRoomName(room);
   if (!parsed.ok) {

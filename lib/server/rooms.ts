@@ -1,4 +1,5 @@
-import type { SessionUser } from "@/lib/session-user";
+import "server-only";
+import type { SessionUser } from "@/lib/auth/session-user";
 
 export interface RoomPolicy {
   /** When set, the only rooms anyone may join (MESHAGENT_ROOMS). */

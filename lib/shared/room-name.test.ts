@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeRoomInput, parseRoomName } from "@/lib/room-name";
+import { normalizeRoomInput, parseRoomName } from "@/lib/shared/room-name";
 import { safeCallbackPath } from "@/lib/safe-callback";
 
 describe("room names", () => {

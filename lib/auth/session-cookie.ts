@@ -1,0 +1,27 @@
+import "server-only";
+import { getToken } from "next-auth/jwt";
+import { userFromToken, type SessionUser } from "@/lib/auth/session-user";
+import type { Env } from "@/lib/env";
+
+/**
+ * The signed-in user of a request, read straight from Auth.js's session
+ * cookie: decrypted and verified (signature and expiry) by next-auth's own
+ * getToken with the same secret, cookie name and salt Auth.js uses.
+ *
+ * For routes that only need to know who is asking. `auth()` does the same
+ * and then re-encrypts a rolled cookie, which a route like the credentials
+ * route cannot even send back: that second encryption was most of its cost.
+ * Nothing is cached across requests.
+ */
+export async function readSessionUser(headers: Headers, env: Env): Promise<SessionUser | null> {
+  if (!env.AUTH_SECRET) return null;
+  // Auth.js picks the `__Secure-` cookie when its URL is https: AUTH_URL, else the forwarded protocol (https if unknown).
+  const protocol = env.AUTH_URL ? new URL(env.AUTH_URL).protocol : `${headers.get("x-forwarded-proto") ?? "https"}:`;
+  const token = await getToken({
+    // Only the cookie: getToken would also accept an Authorization header, which auth() never reads.
+    req: { headers: { cookie: headers.get("cookie") ?? "" } },
+    secret: env.AUTH_SECRET,
+    secureCookie: protocol === "https:",
+  });
+  return token ? userFromToken(token) : null;
+}
