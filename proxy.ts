@@ -18,7 +18,9 @@ const roomPages = auth((request) => {
 export function proxy(request: NextRequest) {
   // TRACE and unknown methods never reach a route handler as a clean 405: answer them here, like the route does.
   if (request.nextUrl.pathname === ROOM_CONNECTION) {
-    return request.method === "GET" || request.method === "HEAD" ? NextResponse.next() : methodNotAllowed(ROOM_CONNECTION);
+    return request.method === "GET" || request.method === "HEAD"
+      ? NextResponse.next()
+      : methodNotAllowed(ROOM_CONNECTION);
   }
   // The wrapper passes this context to the callback above, which has no use for it.
   return roomPages(request, { params: Promise.resolve({}) });

@@ -14,6 +14,7 @@ export interface SessionUser {
 export function userFromToken(token: { sub?: unknown; name?: unknown; email?: unknown }): SessionUser | null {
   const id = typeof token.sub === "string" && token.sub ? token.sub : null;
   if (!id) return null;
-  const name = (typeof token.name === "string" && token.name.trim()) || (typeof token.email === "string" && token.email);
+  const name =
+    (typeof token.name === "string" && token.name.trim()) || (typeof token.email === "string" && token.email);
   return { id, name: name || id };
 }

@@ -15,7 +15,10 @@ import { parseRoomName } from "@/lib/shared/room-name";
  * participant token. Each refusal is an AppError whose code decides the HTTP
  * status (lib/server/errors.ts).
  */
-export async function issueRoomConnection(user: SessionUser | null, roomParam: string | null): Promise<RoomConnectionInfo> {
+export async function issueRoomConnection(
+  user: SessionUser | null,
+  roomParam: string | null,
+): Promise<RoomConnectionInfo> {
   const read = serverEnv();
   // Any invalid variable is named here rather than half-working (a bad AUTH_DEV_LOGIN included).
   assertValidEnv(read);

@@ -18,9 +18,13 @@ let signingKey: { secret: string; key: Promise<CryptoKey> } | null = null;
 
 function hmacKey(secret: string): Promise<CryptoKey> {
   if (signingKey?.secret !== secret) {
-    const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
+    const key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
     signingKey = { secret, key };
   }
   return signingKey.key;
