@@ -83,6 +83,11 @@ const apiKey = unset(
     .optional(),
 );
 
+function integer(min: number, max: number) {
+  const error = `must be an integer between ${min} and ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
 const roomList = z
   .string()
   .transform((value) =>
@@ -114,11 +119,11 @@ const schema = {
   MESHAGENT_API_URL: baseUrl(["ws", "wss", "http", "https"]),
   MESHAGENT_ROOMS: unset(roomList.optional()),
   MESHAGENT_DEFAULT_ROOM: unset(roomName.default("lobby")),
-  MESHAGENT_TOKEN_TTL_SECONDS: unset(z.coerce.number().int().min(30).max(86_400).default(600)),
+  MESHAGENT_TOKEN_TTL_SECONDS: unset(integer(30, 86_400).default(600)),
   // Development only (the local room server): never read in production.
   DEV_ROOM_URL: baseUrl(["ws", "wss"]),
   /** 0 asks the OS for any free port. */
-  DEV_ROOM_PORT: unset(z.coerce.number().int().min(0).max(65_535).default(7707)),
+  DEV_ROOM_PORT: unset(integer(0, 65_535).default(7707)),
   DEV_ROOM_SECRET: text,
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
   HOST: text,
