@@ -26,4 +26,4 @@ export function proxy(request: NextRequest) {
   return roomPages(request, { params: Promise.resolve({}) });
 }
 
-export const config = { matcher: ["/rooms/:path*", ROOM_CONNECTION] };
+export const config = { matcher: ["/rooms/:path*", "/api/room-connection"] };
