@@ -137,7 +137,7 @@ const DEV_ONLY: readonly EnvName[] = ["DEV_ROOM_URL", "DEV_ROOM_PORT", "DEV_ROOM
 /** Where an invalid value falls back to something other than its default: fail closed. */
 const FALLBACK: Partial<Record<EnvName, unknown>> = { AUTH_DEV_LOGIN: "false" };
 
-export interface EnvProblem {
+interface EnvProblem {
   variable: EnvName;
   message: string;
 }

@@ -3,7 +3,7 @@ import type { Env } from "@/lib/env";
 
 export const DEV_LOGIN_PROVIDER_ID = "dev-login";
 export const GITHUB_PROVIDER_ID = "github";
-export type SignInProviderId = typeof DEV_LOGIN_PROVIDER_ID | typeof GITHUB_PROVIDER_ID;
+type SignInProviderId = typeof DEV_LOGIN_PROVIDER_ID | typeof GITHUB_PROVIDER_ID;
 
 /**
  * Dev sign-in (a name, no password) is on by default in development and off in

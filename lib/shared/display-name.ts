@@ -29,7 +29,7 @@ export const DISPLAY_NAME_ERRORS = {
   too_long: `Display names are at most ${DISPLAY_NAME_MAX_LENGTH} characters.`,
 } as const;
 
-export type DisplayNameError = keyof typeof DISPLAY_NAME_ERRORS;
+type DisplayNameError = keyof typeof DISPLAY_NAME_ERRORS;
 
 function problem(name: string): DisplayNameError | null {
   if (name.length === 0) return "empty";

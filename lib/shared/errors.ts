@@ -3,7 +3,7 @@
  * maps each to an HTTP status in lib/server/errors.ts) and the browser (which
  * reads the `{ code, message }` body).
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   "unauthorized",
   "invalid_room",
   "forbidden",

@@ -4,7 +4,7 @@ import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
 import { SignJWT } from "jose";
 import type { MeshAgentConfig } from "@/lib/server/meshagent/config";
 
-export interface MintOptions {
+interface MintOptions {
   config: MeshAgentConfig;
   room: string;
   participantName: string;
