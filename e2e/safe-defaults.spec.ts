@@ -21,7 +21,7 @@ function rawRequest(
 }
 
 test.describe("the credentials route answers every method it does not serve with 405 Allow: GET", () => {
-  for (const method of ["OPTIONS", "TRACE", "POST", "DELETE", "FROBNICATE"]) {
+  for (const method of ["OPTIONS", "POST", "PUT", "PATCH", "DELETE"]) {
     test(method, async () => {
       const response = await rawRequest(method, "/api/room-connection?room=lobby");
       expect(response.status).toBe(405);
@@ -29,6 +29,17 @@ test.describe("the credentials route answers every method it does not serve with
       expect(JSON.parse(response.body)).toEqual({ code: "method_not_allowed", message: expect.any(String) });
     });
   }
+});
+
+test("an unknown method is refused by Node's HTTP parser with 400, never a 500", async () => {
+  expect((await rawRequest("FROBNICATE", "/api/room-connection?room=lobby")).status).toBe(400);
+});
+
+// Next 16.4 builds a WHATWG Request for every request, and undici refuses TRACE
+// ("'TRACE' HTTP method is unsupported") before any proxy or route code runs, on
+// every path: only a server in front of Next can answer it differently.
+test.fixme("TRACE answers 405 (Next answers 500 before app code runs)", async () => {
+  expect((await rawRequest("TRACE", "/api/room-connection?room=lobby")).status).toBe(405);
 });
 
 test("a malformed room address is the not-found page, not a 500", async ({ page }) => {
