@@ -8,8 +8,19 @@ import { signInUrl } from "@/lib/shared/sign-in-url";
  * this redirect is for convenience, not the security boundary.
  */
 export const proxy = auth((request) => {
+  // Next decodes the room segment before the page runs and answers a malformed escape (/rooms/%ZZ) with a bare 500.
+  if (!isDecodable(request.nextUrl.pathname)) return NextResponse.rewrite(new URL("/not-found", request.nextUrl));
   if (request.auth?.user) return NextResponse.next();
   return NextResponse.redirect(new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search), request.nextUrl));
 });
+
+function isDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const config = { matcher: ["/rooms/:path*"] };
