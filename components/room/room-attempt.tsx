@@ -25,9 +25,7 @@ export function RoomAttempt({ room, onConnecting, onReady, onEnded }: { room: st
     authorization: () => {
       const controller = new AbortController();
       pending.current.add(controller);
-      return fetchRoomConnection(room, { signal: controller.signal }).finally(() =>
-        pending.current.delete(controller),
-      );
+      return fetchRoomConnection(room, { signal: controller.signal }).finally(() => pending.current.delete(controller));
     },
   });
 
