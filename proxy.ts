@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { auth } from "@/auth";
-import { safeCallbackPath } from "@/lib/safe-callback";
+import { signInUrl } from "@/lib/shared/sign-in-url";
 
 /**
  * Signed-out visitors of a room page go to sign-in and come back afterwards.
@@ -8,10 +8,19 @@ import { safeCallbackPath } from "@/lib/safe-callback";
  * this redirect is for convenience, not the security boundary.
  */
 export const proxy = auth((request) => {
+  // Next decodes the room segment before the page runs and answers a malformed escape (/rooms/%ZZ) with a bare 500.
+  if (!isDecodable(request.nextUrl.pathname)) return NextResponse.rewrite(new URL("/not-found", request.nextUrl));
   if (request.auth?.user) return NextResponse.next();
-  const signIn = new URL("/signin", request.nextUrl.origin);
-  signIn.searchParams.set("callbackUrl", safeCallbackPath(request.nextUrl.pathname + request.nextUrl.search));
-  return NextResponse.redirect(signIn);
+  return NextResponse.redirect(new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search), request.nextUrl));
 });
+
+function isDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const config = { matcher: ["/rooms/:path*"] };

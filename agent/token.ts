@@ -9,7 +9,7 @@ import {
   parseApiKey,
   websocketRoomUrl,
 } from "@meshagent/meshagent";
-import { devRoomSecret } from "../tooling/dev-room/cli-env";
+import { loadDevSecrets } from "../tooling/dev-room/dev-secrets";
 import { AgentConfigError, MESHAGENT_CLOUD_URL, usesMeshAgentCredentials, type AgentEnv } from "./env";
 
 /** Where the agent's rooms live and what signs its tokens. */
@@ -53,7 +53,7 @@ export function resolveRoomTarget(env: AgentEnv, repoRoot: string): RoomTarget {
   return {
     where: "local-dev-room",
     apiUrl: env.DEV_ROOM_URL ?? `ws://127.0.0.1:${env.DEV_ROOM_PORT}`,
-    secret: devRoomSecret(repoRoot, env.DEV_ROOM_SECRET),
+    secret: env.DEV_ROOM_SECRET ?? loadDevSecrets(repoRoot).roomSecret,
   };
 }
 

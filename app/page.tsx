@@ -1,14 +1,6 @@
 import { RoomPicker } from "@/components/room-picker";
 import { Card } from "@/components/ui/card";
-import { readMeshAgentEnv } from "@/lib/env";
-
-function defaultRoom(): string {
-  try {
-    return readMeshAgentEnv().MESHAGENT_DEFAULT_ROOM;
-  } catch {
-    return "lobby";
-  }
-}
+import { serverEnv } from "@/lib/server/env";
 
 export default function HomePage() {
   return (
@@ -26,7 +18,7 @@ export default function HomePage() {
       </section>
       <Card>
         <h2 className="mb-4 text-lg font-semibold">Rooms</h2>
-        <RoomPicker defaultRoom={defaultRoom()} />
+        <RoomPicker defaultRoom={serverEnv().env.MESHAGENT_DEFAULT_ROOM} />
       </Card>
     </div>
   );

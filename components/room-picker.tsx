@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { ROOM_NAME_MAX_LENGTH, normalizeRoomInput, parseRoomName } from "@/lib/room-name";
+import { ROOM_NAME_MAX_LENGTH, normalizeRoomInput, parseRoomName } from "@/lib/shared/room-name";
 import Link from "next/link";
 
 export function RoomPicker({ defaultRoom }: { defaultRoom: string }) {

@@ -1,10 +1,10 @@
 import Link from "next/link";
-import { auth, signOut } from "@/auth";
+import { signOut } from "@/auth";
 import { Button } from "@/components/ui/button";
+import { currentUser } from "@/lib/auth/current-user";
 
 export async function SiteHeader() {
-  const session = await auth();
-  const name = session?.user?.name ?? session?.user?.email;
+  const user = await currentUser();
 
   return (
     <header className="border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/80">
@@ -13,12 +13,12 @@ export async function SiteHeader() {
         <Link href="/" prefetch={false} className="font-semibold tracking-tight">
           MeshAgent Starter
         </Link>
-        {session?.user ? (
+        {user ? (
           <div className="flex items-center gap-3 text-sm">
             <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400">
               Signed in as{" "}
               <span data-testid="signed-in-user" className="font-medium text-zinc-900 dark:text-zinc-100">
-                {name}
+                {user.name}
               </span>
             </span>
             <form

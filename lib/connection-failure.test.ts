@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "@/lib/connection-failure";
-import { RoomCredentialsError, fetchRoomCredentials } from "@/lib/room-credentials";
+import { RoomConnectionError, fetchRoomConnection } from "@/lib/fetch-room-connection";
 
 describe("classifyFailure", () => {
   it.each([
@@ -11,14 +11,14 @@ describe("classifyFailure", () => {
     [500, "internal_error", "server_error", true],
     [0, "network_error", "app_unreachable", true],
   ] as const)("route status %i -> %s (%s), retryable=%s", (status, code, kind, retryable) => {
-    const failure = classifyFailure(new RoomCredentialsError(status, code, "route said no"));
+    const failure = classifyFailure(new RoomConnectionError(status, code, "route said no"));
     expect(failure.kind).toBe(kind);
     expect(failure.retryable).toBe(retryable);
   });
 
   it("keeps the route's message for 403 so the person sees which room", () => {
     const failure = classifyFailure(
-      new RoomCredentialsError(403, "forbidden", 'You do not have access to the room "x".'),
+      new RoomConnectionError(403, "forbidden", 'You do not have access to the room "x".'),
     );
     expect(failure.message).toContain('"x"');
   });
@@ -30,13 +30,13 @@ describe("classifyFailure", () => {
   });
 });
 
-describe("fetchRoomCredentials", () => {
+describe("fetchRoomConnection", () => {
   const respond = (status: number, body: unknown) => async () =>
     new Response(typeof body === "string" ? body : JSON.stringify(body), { status });
 
   it("returns url and jwt and asks for the room, URL-encoded", async () => {
     let asked = "";
-    const credentials = await fetchRoomCredentials("lobby", {
+    const credentials = await fetchRoomConnection("lobby", {
       fetchImpl: async (input) => {
         asked = String(input);
         return new Response(JSON.stringify({ url: "ws://x/rooms/lobby", jwt: "j", extra: 1 }));
@@ -47,21 +47,21 @@ describe("fetchRoomCredentials", () => {
   });
 
   it("throws the route's code and message on an error status", async () => {
-    const error = await fetchRoomCredentials("x", {
+    const error = await fetchRoomConnection("x", {
       fetchImpl: respond(403, { code: "forbidden", message: "no" }),
     }).catch((e) => e);
-    expect(error).toBeInstanceOf(RoomCredentialsError);
+    expect(error).toBeInstanceOf(RoomConnectionError);
     expect(error).toMatchObject({ status: 403, code: "forbidden", message: "no" });
   });
 
   it("copes with a non-JSON error page and a 200 without credentials", async () => {
     await expect(
-      fetchRoomCredentials("x", { fetchImpl: respond(502, "<html>bad gateway</html>") }),
+      fetchRoomConnection("x", { fetchImpl: respond(502, "<html>bad gateway</html>") }),
     ).rejects.toMatchObject({
       status: 502,
       code: "bad_response",
     });
-    await expect(fetchRoomCredentials("x", { fetchImpl: respond(200, { url: 1 }) })).rejects.toMatchObject({
+    await expect(fetchRoomConnection("x", { fetchImpl: respond(200, { url: 1 }) })).rejects.toMatchObject({
       code: "bad_response",
     });
   });
@@ -70,7 +70,7 @@ describe("fetchRoomCredentials", () => {
     const failing = async () => {
       throw new TypeError("Failed to fetch");
     };
-    await expect(fetchRoomCredentials("x", { fetchImpl: failing })).rejects.toMatchObject({
+    await expect(fetchRoomConnection("x", { fetchImpl: failing })).rejects.toMatchObject({
       status: 0,
       code: "network_error",
     });

@@ -1,4 +1,4 @@
-import { RoomCredentialsError } from "@/lib/room-credentials";
+import { RoomConnectionError } from "@/lib/fetch-room-connection";
 
 export type FailureKind =
   | "signed_out"
@@ -66,7 +66,7 @@ function failure(kind: FailureKind, message?: string): ConnectionFailure {
  * failure is a bare DOM Event with no status, so it cannot be told apart further.
  */
 export function classifyFailure(error: unknown, { wasConnected = false } = {}): ConnectionFailure {
-  if (error instanceof RoomCredentialsError) {
+  if (error instanceof RoomConnectionError) {
     if (error.status === 401) return failure("signed_out");
     if (error.status === 403) return failure("forbidden", error.message);
     if (error.status === 400) return failure("invalid_room", error.message);

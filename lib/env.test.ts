@@ -1,70 +1,34 @@
+import { encodeApiKey } from "@meshagent/meshagent";
 import { describe, expect, it } from "vitest";
-import { authConfigProblems, isDevLoginEnabled, readAuthEnv, readMeshAgentEnv } from "@/lib/env";
-import { ConfigError } from "@/lib/errors";
+import { hasMeshAgentCredentials, readEnv } from "@/lib/env";
 
-describe("dev sign-in switch", () => {
-  const devLogin = (env: Record<string, string>) => isDevLoginEnabled(readAuthEnv(env));
+const problemsOf = (source: Record<string, string>) => readEnv(source).problems.map((problem) => problem.variable);
 
-  it("is on by default in development and can be turned off", () => {
-    expect(devLogin({ NODE_ENV: "development" })).toBe(true);
-    expect(devLogin({ NODE_ENV: "development", AUTH_DEV_LOGIN: "false" })).toBe(false);
-  });
-
-  it("is off in production builds unless AUTH_DEV_LOGIN=true exactly", () => {
-    expect(devLogin({ NODE_ENV: "production" })).toBe(false);
-    expect(devLogin({ NODE_ENV: "production", AUTH_DEV_LOGIN: "" })).toBe(false);
-    expect(devLogin({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true" })).toBe(true);
-    expect(devLogin({ NODE_ENV: "production", AUTH_DEV_LOGIN: "TRUE " })).toBe(true);
-  });
-
-  it("rejects anything but true/false instead of guessing", () => {
-    expect(() => readAuthEnv({ NODE_ENV: "production", AUTH_DEV_LOGIN: "1" })).toThrow(ConfigError);
-    expect(() => readAuthEnv({ NODE_ENV: "production", AUTH_DEV_LOGIN: "yes" })).toThrow(/AUTH_DEV_LOGIN/);
-  });
-
-  it("stays off on a Vercel production deployment even when AUTH_DEV_LOGIN=true", () => {
-    expect(devLogin({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true", VERCEL_ENV: "production" })).toBe(false);
-    expect(devLogin({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true", VERCEL_ENV: "preview" })).toBe(true);
-  });
-});
-
-describe("authConfigProblems", () => {
-  it("names AUTH_SECRET in production", () => {
-    expect(authConfigProblems(readAuthEnv({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true" }))).toEqual([
-      "AUTH_SECRET",
-    ]);
-  });
-
-  it("names the missing half of the GitHub pair", () => {
-    expect(authConfigProblems(readAuthEnv({ NODE_ENV: "development", AUTH_GITHUB_ID: "id" }))).toEqual([
-      "AUTH_GITHUB_SECRET",
-    ]);
-  });
-
-  it("says when no sign-in method is on at all", () => {
-    expect(authConfigProblems(readAuthEnv({ NODE_ENV: "production", AUTH_SECRET: "s" }))).toEqual([
-      "AUTH_GITHUB_ID",
-      "AUTH_GITHUB_SECRET",
-    ]);
-  });
-
-  it("is empty for a complete GitHub setup", () => {
-    const env = readAuthEnv({ NODE_ENV: "production", AUTH_SECRET: "s", AUTH_GITHUB_ID: "i", AUTH_GITHUB_SECRET: "g" });
-    expect(authConfigProblems(env)).toEqual([]);
-  });
-});
-
-describe("readMeshAgentEnv", () => {
-  it("has defaults for everything optional", () => {
-    const env = readMeshAgentEnv({});
+describe("readEnv", () => {
+  it("has one default for everything optional", () => {
+    const { env, problems } = readEnv({});
+    expect(problems).toEqual([]);
+    expect(env.NODE_ENV).toBe("development");
     expect(env.MESHAGENT_DEFAULT_ROOM).toBe("lobby");
     expect(env.MESHAGENT_TOKEN_TTL_SECONDS).toBe(600);
     expect(env.DEV_ROOM_PORT).toBe(7707);
     expect(env.MESHAGENT_ROOMS).toBeUndefined();
   });
 
+  it("treats blank values as unset and trims the rest", () => {
+    const { env } = readEnv({ AUTH_SECRET: "  s  ", DEV_ROOM_SECRET: "   ", DEV_ROOM_PORT: " ", MESHAGENT_SECRET: "" });
+    expect(env.AUTH_SECRET).toBe("s");
+    expect(env.DEV_ROOM_SECRET).toBeUndefined();
+    expect(env.DEV_ROOM_PORT).toBe(7707);
+    expect(env.MESHAGENT_SECRET).toBeUndefined();
+  });
+
+  it("accepts DEV_ROOM_PORT=0 (any free port), as dev:room documents", () => {
+    expect(readEnv({ DEV_ROOM_PORT: "0" })).toMatchObject({ env: { DEV_ROOM_PORT: 0 }, problems: [] });
+  });
+
   it("parses MESHAGENT_ROOMS as a trimmed list of valid room names", () => {
-    expect(readMeshAgentEnv({ MESHAGENT_ROOMS: " lobby, standup ,," }).MESHAGENT_ROOMS).toEqual(["lobby", "standup"]);
+    expect(readEnv({ MESHAGENT_ROOMS: " lobby, standup ,," }).env.MESHAGENT_ROOMS).toEqual(["lobby", "standup"]);
   });
 
   it.each([
@@ -72,16 +36,69 @@ describe("readMeshAgentEnv", () => {
     ["MESHAGENT_TOKEN_TTL_SECONDS", "5"],
     ["MESHAGENT_TOKEN_TTL_SECONDS", "ten"],
     ["MESHAGENT_API_URL", "ftp://example.com"],
+    ["MESHAGENT_API_URL", "https://example.com/?a=1"],
+    ["MESHAGENT_API_URL", "https://example.com/x?"],
+    ["MESHAGENT_API_URL", "wss://example.com/#f"],
+    ["MESHAGENT_API_URL", "https://me:secret@example.com"],
+    ["MESHAGENT_API_URL", "not a url"],
     ["MESHAGENT_DEFAULT_ROOM", "Not A Room"],
+    ["MESHAGENT_API_KEY", "ma-abc"],
     ["DEV_ROOM_PORT", "70000"],
-  ])("names %s when it is invalid (%s)", (name, value) => {
-    try {
-      readMeshAgentEnv({ [name]: value });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).variables).toEqual([name]);
-      expect((error as ConfigError).message).toContain(name);
-    }
+    ["DEV_ROOM_PORT", "abc"],
+    ["DEV_ROOM_URL", "http://127.0.0.1:7707"],
+    ["AUTH_DEV_LOGIN", "yes"],
+    ["AUTH_DEV_LOGIN", "1"],
+  ])("names %s for %j instead of throwing", (name, value) => {
+    const { problems } = readEnv({ [name]: value });
+    expect(problems.map((problem) => problem.variable)).toEqual([name]);
+    expect(problems[0].message).toContain(name);
+    if (name !== "MESHAGENT_API_URL" || !value.includes("secret")) return;
+    expect(problems[0].message).not.toContain("secret@");
+  });
+
+  it("keeps a base URL's path and drops its trailing slash", () => {
+    expect(readEnv({ MESHAGENT_API_URL: "https://rooms.example.com/base/" }).env.MESHAGENT_API_URL).toBe(
+      "https://rooms.example.com/base",
+    );
+  });
+
+  it("an invalid value falls back safely: dev sign-in off, the default, or unset", () => {
+    const { env } = readEnv({
+      AUTH_DEV_LOGIN: "yes",
+      MESHAGENT_TOKEN_TTL_SECONDS: "ten",
+      MESHAGENT_API_URL: "ftp://x",
+    });
+    expect(env.AUTH_DEV_LOGIN).toBe("false");
+    expect(env.MESHAGENT_TOKEN_TTL_SECONDS).toBe(600);
+    expect(env.MESHAGENT_API_URL).toBeUndefined();
+  });
+
+  it("a production server ignores the dev-only variables", () => {
+    expect(problemsOf({ NODE_ENV: "production", DEV_ROOM_PORT: "abc", DEV_ROOM_URL: "x" })).toEqual([]);
+    const { env } = readEnv({ NODE_ENV: "production", DEV_ROOM_SECRET: "dev", DEV_ROOM_URL: "ws://x:1" });
+    expect(env.DEV_ROOM_SECRET).toBeUndefined();
+    expect(env.DEV_ROOM_URL).toBeUndefined();
+  });
+
+  describe("MESHAGENT_API_KEY", () => {
+    const key = { id: "6f1c5a8e-2b7d-4c1e-9a3f-0d2e4b6c8a10", projectId: "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d" };
+    const id = encodeApiKey({ ...key, secret: "x" }).slice(0, -2);
+    it("decodes a complete key", () => {
+      expect(readEnv({ MESHAGENT_API_KEY: `${id}-secret` }).env.MESHAGENT_API_KEY).toEqual({
+        ...key,
+        secret: "secret",
+      });
+    });
+
+    it.each([`${id}-`, `${id}`, `${id}-a b`, "ma-x-y-z", "sk-whatever"])("refuses %j without echoing it", (key) => {
+      const { problems } = readEnv({ MESHAGENT_API_KEY: key });
+      expect(problems.map((problem) => problem.variable)).toEqual(["MESHAGENT_API_KEY"]);
+      expect(problems[0].message).not.toContain(key);
+    });
+
+    it("an invalid key still counts as MeshAgent credentials: the local room is not used instead", () => {
+      expect(hasMeshAgentCredentials(readEnv({ MESHAGENT_API_KEY: `${id}-` }))).toBe(true);
+      expect(hasMeshAgentCredentials(readEnv({}))).toBe(false);
+    });
   });
 });

@@ -1,20 +1,23 @@
+import { parseApiKey } from "@meshagent/meshagent";
 import { z } from "zod";
-import { ConfigError } from "@/lib/errors";
-import { ROOM_NAME_PATTERN, ROOM_NAME_MAX_LENGTH } from "@/lib/room-name";
+import { ROOM_NAME_MAX_LENGTH, ROOM_NAME_PATTERN } from "@/lib/shared/room-name";
 
 /**
- * Every environment variable the app reads, validated with zod.
+ * The one reader of every environment variable, shared by the app server
+ * (through lib/server/env.ts), `npm run dev`, `npm run dev:room`, the
+ * benchmarks and the tests. Each default is written here and nowhere else.
  *
- * Read lazily (inside functions, never at import time) so that `next build`
- * succeeds with no environment at all: Vercel builds before anyone has checked
- * that the variables are complete. A missing or malformed variable surfaces as
- * a ConfigError that names it, at the moment it is needed.
+ * Pure (no `server-only`) because the tsx CLIs import it; never import it
+ * from browser code. Nothing is read at import time, so `next build` needs no
+ * variables.
+ *
+ * A bad value never throws: it becomes a problem naming the variable, and the
+ * variable falls back to its safe value (dev sign-in off, the default, or
+ * unset). Whoever needs it decides what a problem means (the route answers
+ * 503, the sign-in page shows a notice, the CLIs exit).
  */
 
-/**
- * Treat `FOO=` (empty or blank) the same as unset: .env files and dashboards
- * produce it. Other strings arrive trimmed.
- */
+/** Treat `FOO=` (empty or blank) as unset: .env files and dashboards produce it. Other strings arrive trimmed. */
 function unset<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => {
     if (typeof value !== "string") return value;
@@ -23,17 +26,67 @@ function unset<T extends z.ZodType>(schema: T) {
   }, schema);
 }
 
-const optional = unset(z.string().optional());
-const nodeEnv = z.enum(["development", "production", "test"]).catch("development");
+const text = unset(z.string().optional());
 const roomName = z.string().max(ROOM_NAME_MAX_LENGTH).regex(ROOM_NAME_PATTERN);
-/** A base URL; a trailing slash is dropped so paths can be appended. */
-const baseUrl = (protocol: RegExp, error: string) =>
-  unset(
+
+/**
+ * A plain base URL: one of `protocols`, an optional path, and nothing a
+ * browser would mangle or leak (no user:password, query or fragment: the room
+ * URL is built by appending to it and handed to browsers). A trailing slash is
+ * dropped so paths can be appended.
+ */
+function baseUrl(protocols: readonly string[]) {
+  const expected = protocols.map((protocol) => `${protocol}://`).join(", ");
+  return unset(
     z
-      .url({ protocol, error })
-      .transform((url) => url.replace(/\/+$/, ""))
+      .string()
+      .transform((value, ctx) => {
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `must be a URL starting with ${expected}` });
+          return z.NEVER;
+        }
+        if (!protocols.includes(url.protocol.slice(0, -1))) {
+          ctx.addIssue({ code: "custom", message: `must start with ${expected}` });
+        } else if (url.username || url.password) {
+          ctx.addIssue({ code: "custom", message: "must not contain a user name or password" });
+        } else if (value.includes("?") || value.includes("#")) {
+          ctx.addIssue({ code: "custom", message: "must not contain a query (?) or fragment (#)" });
+        } else {
+          return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+        }
+        return z.NEVER;
+      })
       .optional(),
   );
+}
+
+/** `ma-<key id>-<project id>-<secret>`, decoded; refused unless every part is there. */
+const apiKey = unset(
+  z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        const key = parseApiKey(value);
+        if (key.secret.length > 0 && !/\s/.test(key.secret)) return key;
+      } catch {
+        // Fall through: the message must not echo the key.
+      }
+      ctx.addIssue({
+        code: "custom",
+        message: "is not a valid MeshAgent API key (expected the complete ma-… key from your MeshAgent project)",
+      });
+      return z.NEVER;
+    })
+    .optional(),
+);
+
+function integer(min: number, max: number) {
+  const error = `must be an integer between ${min} and ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
 
 const roomList = z
   .string()
@@ -43,93 +96,109 @@ const roomList = z
       .map((room) => room.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(roomName).min(1, { error: "list at least one room" }));
+  .pipe(z.array(roomName).min(1, { error: "must list at least one room" }));
 
-const authSchema = z.object({
-  NODE_ENV: nodeEnv,
-  VERCEL_ENV: optional,
-  AUTH_SECRET: optional,
-  AUTH_GITHUB_ID: optional,
-  AUTH_GITHUB_SECRET: optional,
+const schema = {
+  NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
+  VERCEL_ENV: text,
+  AUTH_SECRET: text,
+  AUTH_URL: baseUrl(["http", "https"]),
+  AUTH_GITHUB_ID: text,
+  AUTH_GITHUB_SECRET: text,
   AUTH_DEV_LOGIN: unset(
     z
       .string()
       .transform((value) => value.toLowerCase())
-      .pipe(z.enum(["true", "false"]))
+      .pipe(z.enum(["true", "false"], { error: 'must be "true" or "false"' }))
       .optional(),
   ),
-});
-
-const meshagentSchema = z.object({
-  NODE_ENV: nodeEnv,
-  MESHAGENT_API_KEY: optional,
-  MESHAGENT_PROJECT_ID: optional,
-  MESHAGENT_KEY_ID: optional,
-  MESHAGENT_SECRET: optional,
-  MESHAGENT_API_URL: baseUrl(/^(wss?|https?)$/, "must be a ws://, wss://, http:// or https:// URL"),
+  MESHAGENT_API_KEY: apiKey,
+  MESHAGENT_PROJECT_ID: text,
+  MESHAGENT_KEY_ID: text,
+  MESHAGENT_SECRET: text,
+  MESHAGENT_API_URL: baseUrl(["ws", "wss", "http", "https"]),
   MESHAGENT_ROOMS: unset(roomList.optional()),
   MESHAGENT_DEFAULT_ROOM: unset(roomName.default("lobby")),
-  MESHAGENT_TOKEN_TTL_SECONDS: unset(z.coerce.number().int().min(30).max(86_400).default(600)),
-  DEV_ROOM_URL: baseUrl(/^wss?$/, "must be a ws:// or wss:// URL"),
-  DEV_ROOM_PORT: unset(z.coerce.number().int().min(1).max(65_535).default(7707)),
-  DEV_ROOM_SECRET: optional,
-});
+  MESHAGENT_TOKEN_TTL_SECONDS: unset(integer(30, 86_400).default(600)),
+  // Development only (the local room server): never read in production.
+  DEV_ROOM_URL: baseUrl(["ws", "wss"]),
+  /** 0 asks the OS for any free port. */
+  DEV_ROOM_PORT: unset(integer(0, 65_535).default(7707)),
+  DEV_ROOM_SECRET: text,
+  /** Room files and documents of the local room; default .meshagent-dev/ in the repo. */
+  DEV_ROOM_DATA_DIR: text,
+  DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
+  /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
+  HOST: text,
+};
 
-export type AuthEnv = z.infer<typeof authSchema>;
-export type MeshAgentEnv = z.infer<typeof meshagentSchema>;
+export type EnvName = keyof typeof schema;
+export type Env = { [K in EnvName]: z.infer<(typeof schema)[K]> };
+export const ENV_NAMES = Object.keys(schema) as EnvName[];
+const DEV_ONLY: readonly EnvName[] = [
+  "DEV_ROOM_URL",
+  "DEV_ROOM_PORT",
+  "DEV_ROOM_SECRET",
+  "DEV_ROOM_DATA_DIR",
+  "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "HOST",
+];
+
+/** Where an invalid value falls back to something other than its default: fail closed. */
+const FALLBACK: Partial<Record<EnvName, unknown>> = { AUTH_DEV_LOGIN: "false" };
+
+interface EnvProblem {
+  variable: EnvName;
+  message: string;
+}
+
+export interface ReadEnv {
+  env: Env;
+  /** Invalid values, one per variable; empty when all is well. */
+  problems: EnvProblem[];
+}
+
 type Source = Record<string, string | undefined>;
 
-function parse<T extends z.ZodType>(schema: T, source: Source): z.infer<T> {
-  const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
-  const details = result.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`).join("; ");
-  throw new ConfigError(variables, `Invalid environment variable(s): ${details}`);
-}
-
-export function readAuthEnv(source: Source = process.env): AuthEnv {
-  return parse(authSchema, source);
-}
-
-export function readMeshAgentEnv(source: Source = process.env): MeshAgentEnv {
-  return parse(meshagentSchema, source);
+export function readEnv(source: Source = process.env): ReadEnv {
+  const env = {} as Record<EnvName, unknown>;
+  const problems: EnvProblem[] = [];
+  const production = schema.NODE_ENV.parse(source.NODE_ENV) === "production";
+  for (const name of ENV_NAMES) {
+    const field = schema[name] as z.ZodType;
+    const fallback = () => field.parse(FALLBACK[name]);
+    // A production server never uses the local room: its variables can neither help nor break it.
+    if (production && DEV_ONLY.includes(name)) {
+      env[name] = fallback();
+      continue;
+    }
+    const result = field.safeParse(source[name]);
+    if (result.success) {
+      env[name] = result.data;
+    } else {
+      problems.push({ variable: name, message: `${name} ${result.error.issues[0]?.message ?? "is invalid"}` });
+      env[name] = fallback();
+    }
+  }
+  return { env: env as Env, problems };
 }
 
 /**
  * Whether any MeshAgent credentials are set. If so they are used (or reported
  * as incomplete), and the local dev room server is neither started nor used.
+ * An invalid MESHAGENT_API_KEY counts: it was meant for the cloud.
  */
-export function hasMeshAgentCredentials(env: MeshAgentEnv): boolean {
-  return Boolean(env.MESHAGENT_API_KEY || env.MESHAGENT_SECRET || env.MESHAGENT_PROJECT_ID || env.MESHAGENT_KEY_ID);
+export function hasMeshAgentCredentials({ env, problems }: ReadEnv): boolean {
+  return Boolean(
+    env.MESHAGENT_API_KEY ||
+    env.MESHAGENT_SECRET ||
+    env.MESHAGENT_PROJECT_ID ||
+    env.MESHAGENT_KEY_ID ||
+    problems.some((problem) => problem.variable === "MESHAGENT_API_KEY"),
+  );
 }
 
-/**
- * Dev sign-in (a name, no password) is on by default in development and off in
- * production builds unless AUTH_DEV_LOGIN=true is set explicitly. Even then it
- * stays off on a Vercel production deployment, where it can only be a mistake.
- */
-export function isDevLoginEnabled(env: AuthEnv): boolean {
-  if (env.NODE_ENV !== "production") return env.AUTH_DEV_LOGIN !== "false";
-  return env.AUTH_DEV_LOGIN === "true" && env.VERCEL_ENV !== "production";
-}
-
-export function isGitHubEnabled(env: AuthEnv): boolean {
-  return Boolean(env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET);
-}
-
-/**
- * What is missing for sign-in to work at all, by variable name. Shown on the
- * sign-in page and logged at start-up, so a half-configured deployment says
- * what to set instead of failing with a generic error.
- */
-export function authConfigProblems(env: AuthEnv): string[] {
-  const problems: string[] = [];
-  if (env.NODE_ENV === "production" && !env.AUTH_SECRET) problems.push("AUTH_SECRET");
-  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
-    problems.push(env.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID");
-  }
-  if (!isGitHubEnabled(env) && !isDevLoginEnabled(env)) {
-    problems.push("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET");
-  }
-  return [...new Set(problems)];
+/** One line naming every problem, for CLIs that stop on them. */
+export function describeProblems(problems: readonly EnvProblem[]): string {
+  return `Invalid environment variable(s): ${problems.map((problem) => problem.message).join("; ")}`;
 }

@@ -1,49 +1,70 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { auth } from "@/auth";
-import { devSignIn, githubSignIn } from "@/app/signin/actions";
+import { signInWith } from "@/app/signin/actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { DISPLAY_NAME_MAX_LENGTH } from "@/lib/dev-login";
-import { authConfigProblems, isDevLoginEnabled, isGitHubEnabled, readAuthEnv } from "@/lib/env";
-import { safeCallbackPath } from "@/lib/safe-callback";
+import { currentUser } from "@/lib/auth/current-user";
+import {
+  authConfigProblems,
+  DEV_LOGIN_PROVIDER_ID,
+  GITHUB_PROVIDER_ID,
+  isDevLoginEnabled,
+  isGitHubEnabled,
+} from "@/lib/auth/policy";
+import { safeCallbackPath } from "@/lib/shared/safe-callback";
+import { serverEnv } from "@/lib/server/env";
+import { DISPLAY_NAME_ERRORS, DISPLAY_NAME_MAX_LENGTH, DISPLAY_NAME_MAX_UNITS } from "@/lib/shared/display-name";
+import { encodeForLocation } from "@/lib/shared/sign-in-url";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 const ERROR_MESSAGES: Record<string, string> = {
-  CredentialsSignin: "Enter a display name (1–40 characters) to sign in.",
+  CredentialsSignin: `Enter a display name (1–${DISPLAY_NAME_MAX_LENGTH} characters) to sign in.`,
   AccessDenied: "Sign-in was refused.",
   Configuration: "Sign-in is not configured correctly on this server. Check the server logs.",
   RateLimited: "Too many sign-in attempts from here. Wait a minute and try again.",
+  ...Object.fromEntries(Object.entries(DISPLAY_NAME_ERRORS).map(([reason, message]) => [`name_${reason}`, message])),
 };
 
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+  searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }>;
 }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
-  const session = await auth();
-  if (session?.user) redirect(callbackUrl);
+  // Encoded: a line break or "é" in a Location header would turn the redirect into a 500.
+  if (await currentUser()) redirect(encodeForLocation(callbackUrl));
 
-  const env = readAuthEnv();
+  const { env, problems: invalid } = serverEnv();
   const github = isGitHubEnabled(env);
   const devLogin = isDevLoginEnabled(env);
-  const problems = authConfigProblems(env);
-  const error = params.error ? (ERROR_MESSAGES[params.error] ?? "Could not sign you in. Try again.") : null;
+  const missing = authConfigProblems(env);
+  const errorCode = typeof params.error === "string" ? params.error : null;
+  const error = errorCode ? (ERROR_MESSAGES[errorCode] ?? "Could not sign you in. Try again.") : null;
 
   return (
     <div className="mx-auto max-w-sm space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
 
-      {problems.length > 0 ? (
+      {missing.length > 0 ? (
         <p
           role="alert"
           className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
         >
-          Sign-in is not configured. Missing environment variable(s): <code>{problems.join(", ")}</code>.
+          Sign-in is not configured. Missing environment variable(s): <code>{missing.join(", ")}</code>.
+        </p>
+      ) : null}
+
+      {invalid.length > 0 ? (
+        <p
+          role="alert"
+          data-testid="config-notice"
+          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
+          This server has invalid settings, so some features are off until they are fixed:{" "}
+          <code>{invalid.map((problem) => problem.variable).join(", ")}</code>. The server log says what is wrong.
         </p>
       ) : null}
 
@@ -65,7 +86,8 @@ export default async function SignInPage({
 
       {github ? (
         <Card className="p-4">
-          <form action={githubSignIn}>
+          <form action={signInWith}>
+            <input type="hidden" name="provider" value={GITHUB_PROVIDER_ID} />
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
             <Button type="submit" className="w-full">
               Continue with GitHub
@@ -76,7 +98,8 @@ export default async function SignInPage({
 
       {devLogin ? (
         <Card className="p-4">
-          <form action={devSignIn} className="space-y-3">
+          <form action={signInWith} className="space-y-3">
+            <input type="hidden" name="provider" value={DEV_LOGIN_PROVIDER_ID} />
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
             <div className="space-y-1">
               <label htmlFor="dev-name" className="text-sm font-medium">
@@ -86,7 +109,7 @@ export default async function SignInPage({
                 id="dev-name"
                 name="name"
                 required
-                maxLength={DISPLAY_NAME_MAX_LENGTH}
+                maxLength={DISPLAY_NAME_MAX_UNITS}
                 autoComplete="nickname"
                 placeholder="Ada"
               />

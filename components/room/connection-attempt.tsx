@@ -3,7 +3,7 @@
 import type { RoomClient } from "@meshagent/meshagent";
 import { useRoomConnection } from "@meshagent/meshagent-react";
 import { useEffect, useEffectEvent, useRef } from "react";
-import type { RoomCredentials } from "@/lib/room-credentials";
+import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
 
 export interface AttemptEvents {
   onConnecting: (client: RoomClient) => void;
@@ -22,7 +22,7 @@ export interface AttemptEvents {
 export function ConnectionAttempt({
   authorize,
   ...events
-}: { authorize: (signal: AbortSignal) => Promise<RoomCredentials> } & AttemptEvents) {
+}: { authorize: (signal: AbortSignal) => Promise<RoomConnectionInfo> } & AttemptEvents) {
   const pending = useRef(new Set<AbortController>());
   const { client, state, error } = useRoomConnection({
     enableMessaging: true,

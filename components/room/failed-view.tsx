@@ -4,7 +4,7 @@ import Link from "next/link";
 import { RetryStatus } from "@/components/room/retry-status";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { signInUrl } from "@/lib/sign-in-url";
+import { signInUrl } from "@/lib/shared/sign-in-url";
 import type { ConnectionFailure } from "@/lib/connection-failure";
 import type { RetryInfo } from "@/lib/room/room-status";
 

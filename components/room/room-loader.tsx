@@ -5,7 +5,7 @@ import { Component, useEffect, useState, type ReactNode } from "react";
 import { ConnectingView } from "@/components/room/connecting-view";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import type { RoomCredentials } from "@/lib/room-credentials";
+import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
 import type { RoomUser } from "@/lib/room/room-context";
 
 /**
@@ -19,7 +19,7 @@ if (typeof window !== "undefined") void loadRoomApp().catch(() => {});
 
 const RoomApp = dynamic(loadRoomApp, { ssr: false, loading: () => <LoadingRoom /> });
 
-export function RoomLoader(props: { room: string; user: RoomUser; initialCredentials?: RoomCredentials | null }) {
+export function RoomLoader(props: { room: string; user: RoomUser; initialConnection?: RoomConnectionInfo | null }) {
   return (
     <LoadFailureBoundary>
       <RoomApp {...props} />

@@ -4,7 +4,8 @@ import type { RoomClient } from "@meshagent/meshagent";
 import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
 import { createStore } from "zustand/vanilla";
 import { ConnectionAttempt } from "@/components/room/connection-attempt";
-import { fetchRoomCredentials, type RoomCredentials } from "@/lib/room-credentials";
+import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
+import { fetchRoomConnection } from "@/lib/fetch-room-connection";
 import { RoomContext, type RoomContextValue, type RoomUser } from "@/lib/room/room-context";
 import { initialSession, sessionReducer } from "@/lib/room/room-status";
 import { EMPTY_ROSTER, applyPresenceMessage, rosterFromRecords, type Roster } from "@/lib/room/roster";
@@ -19,28 +20,28 @@ import { EMPTY_ROSTER, applyPresenceMessage, rosterFromRecords, type Roster } fr
 export function RoomProvider({
   room,
   user,
-  initialCredentials = null,
+  initialConnection = null,
   children,
 }: {
   room: string;
   user: RoomUser;
   /** Credentials the server already minted for this page: used by the first attempt only. */
-  initialCredentials?: RoomCredentials | null;
+  initialConnection?: RoomConnectionInfo | null;
   children: ReactNode;
 }) {
   const [session, dispatch] = useReducer(sessionReducer, initialSession);
   const [attemptClient, setAttemptClient] = useState<RoomClient | null>(null);
   const [roster] = useState(() => createStore<{ roster: Roster }>(() => ({ roster: EMPTY_ROSTER })));
   const [stores] = useState(() => new Map<string, unknown>());
-  const unusedCredentials = useRef(initialCredentials);
+  const unusedConnection = useRef(initialConnection);
 
   const retryNow = useCallback(() => dispatch({ type: "start" }), []);
 
   const authorize = useCallback(
     (signal: AbortSignal) => {
-      const ready = unusedCredentials.current;
-      unusedCredentials.current = null;
-      return ready ? Promise.resolve(ready) : fetchRoomCredentials(room, { signal });
+      const ready = unusedConnection.current;
+      unusedConnection.current = null;
+      return ready ? Promise.resolve(ready) : fetchRoomConnection(room, { signal });
     },
     [room],
   );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "@/lib/errors";
+import { ConfigError } from "@/lib/server/errors";
 
 /**
  * Rate-limit settings from the environment. Every limit counts requests per

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/server/errors";
 import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
 import {
   createRateLimiter,

@@ -1,7 +1,7 @@
 import "server-only";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { AppError } from "@/lib/errors";
+import { AppError } from "@/lib/server/errors";
 import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
 
 /** What is being limited; each has a per-user (or per-name) and a per-IP budget. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { AppError, errorResponse } from "@/lib/errors";
+import { AppError, errorResponse } from "@/lib/server/errors";
 import { clientIp } from "@/lib/rate-limit/client-ip";
 import { enforceRateLimit } from "@/lib/rate-limit/limiter";
 
@@ -39,7 +39,7 @@ export async function limitAuthRequest(request: Request): Promise<Response | nul
     await enforceRateLimit("sign-in", { ip: clientIp(request.headers), user: nameKey(name) });
     return null;
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, "/api/auth");
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RoomCredentialsError } from "@/lib/room-credentials";
+import { RoomConnectionError } from "@/lib/fetch-room-connection";
 import { initialSession, sessionReducer, type SessionAction, type SessionState } from "@/lib/room/room-status";
 
 const run = (...actions: SessionAction[]) => actions.reduce<SessionState>(sessionReducer, initialSession);
@@ -36,12 +36,12 @@ describe("sessionReducer", () => {
   });
 
   it("stops on a final refusal", () => {
-    const state = run(ended(0, new RoomCredentialsError(403, "forbidden", "No access")));
+    const state = run(ended(0, new RoomConnectionError(403, "forbidden", "No access")));
     expect(state.status).toMatchObject({ phase: "failed", failure: { kind: "forbidden", message: "No access" } });
   });
 
   it("waits at least the server's Retry-After on 429", () => {
-    const state = run(ended(0, new RoomCredentialsError(429, "bad_response", "Slow down", 7000)));
+    const state = run(ended(0, new RoomConnectionError(429, "bad_response", "Slow down", 7000)));
     expect(state.status).toMatchObject({
       phase: "retrying",
       failure: { kind: "rate_limited" },

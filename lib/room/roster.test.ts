@@ -82,7 +82,20 @@ describe("applyPresenceMessage", () => {
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
     const values = (): unknown =>
-      pick<unknown>([null, undefined, 1, "a", ME, "p1", {}, [], { toString: 1 }, { id: "p1" }, [{ id: "p2" }], "x".repeat(300)]);
+      pick<unknown>([
+        null,
+        undefined,
+        1,
+        "a",
+        ME,
+        "p1",
+        {},
+        [],
+        { toString: 1 },
+        { id: "p1" },
+        [{ id: "p2" }],
+        "x".repeat(300),
+      ]);
     let roster: Roster = EMPTY_ROSTER;
     for (let i = 0; i < 5000; i++) {
       const message = {

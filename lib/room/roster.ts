@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UNNAMED, normalizeDisplayName } from "@/lib/display-name";
+import { UNNAMED, normalizeDisplayName } from "@/lib/shared/display-name";
 
 /**
  * Who is in the room, built from the room's presence messages and nothing

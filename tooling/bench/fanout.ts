@@ -21,7 +21,7 @@ import {
   type RoomMessageEvent,
 } from "@meshagent/meshagent";
 import { WebSocket } from "ws";
-import { participantApiScope } from "../../lib/meshagent/scope";
+import { participantApiScope } from "../../lib/participant-scope";
 import type { BenchContext } from "./lib/context";
 import { freePort } from "./lib/ports";
 import { sleep, startTsChild, waitForOutput, withTimeout } from "./lib/proc";

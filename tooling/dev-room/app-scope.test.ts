@@ -1,4 +1,4 @@
-// The browser token's scope (lib/meshagent/scope.ts) against the dev room:
+// The browser token's scope (lib/participant-scope.ts) against the dev room:
 // exactly room files and the shared notes document, nothing beyond.
 
 import { promises as fs } from "node:fs";
@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { RoomServerException, type RoomClient } from "@meshagent/meshagent";
-import { ROOM_FILES_PREFIX, SHARED_NOTES_PATH, participantApiScope } from "../../lib/meshagent/scope";
+import { ROOM_FILES_PREFIX, SHARED_NOTES_PATH, participantApiScope } from "../../lib/participant-scope";
 import { useHarness } from "./test-helpers";
 import { notesOf, notesSchema, silenceSyncLog } from "./sync-test-helpers";
 

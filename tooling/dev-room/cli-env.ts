@@ -1,38 +1,28 @@
-// The dev room's own environment, read the same way by `npm run dev:room`
-// (main.ts) and by `npm run dev` (scripts/dev.ts).
-//   DEV_ROOM_PORT    port to listen on (default 7707, 0 = any free port)
+// What the local room's CLIs (`npm run dev:room`, main.ts, and `npm run dev`,
+// scripts/dev.ts) take from the environment, through the app's one reader
+// (lib/env.ts), so both accept and refuse exactly the same values:
+//   DEV_ROOM_PORT    port to listen on (0 = any free port)
 //   DEV_ROOM_SECRET  token signing secret (default: roomSecret from .meshagent-dev/secrets.json)
 //   DEV_ROOM_DATA_DIR          room files and documents (default: .meshagent-dev, under rooms/)
 //   DEV_ROOM_MAX_UPLOAD_BYTES  largest storage upload (default 25 MiB)
 
+import { describeProblems, readEnv, type Env, type EnvName, type ReadEnv } from "../../lib/env";
 import path from "node:path";
 import { DEV_SECRETS_DIR, loadDevSecrets } from "./dev-secrets";
-import { DEFAULT_MAX_UPLOAD_BYTES } from "./storage-store";
 
-export const DEFAULT_DEV_ROOM_PORT = 7707;
-
-export function devRoomPort(value: string | undefined = process.env.DEV_ROOM_PORT): number {
-  if (value === undefined || value.trim() === "") return DEFAULT_DEV_ROOM_PORT;
-  const port = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port > 65535) {
-    throw new Error(`DEV_ROOM_PORT must be an integer between 0 and 65535, got "${value}"`);
-  }
-  return port;
+/** The environment, or an Error naming every invalid variable among `names`. */
+export function cliEnv(names: readonly EnvName[], source: Record<string, string | undefined> = process.env): ReadEnv {
+  // The local room is a development tool whatever NODE_ENV says, so its variables always count here.
+  const read = readEnv({ ...source, NODE_ENV: "development" });
+  const problems = read.problems.filter((problem) => names.includes(problem.variable));
+  if (problems.length > 0) throw new Error(describeProblems(problems));
+  return read;
 }
 
-export function devRoomSecret(repoRoot: string, value: string | undefined = process.env.DEV_ROOM_SECRET): string {
-  return value || loadDevSecrets(repoRoot).roomSecret;
+export function devRoomSecret(repoRoot: string, env: Env): string {
+  return env.DEV_ROOM_SECRET ?? loadDevSecrets(repoRoot).roomSecret;
 }
 
-export function devRoomDataDir(repoRoot: string, value: string | undefined = process.env.DEV_ROOM_DATA_DIR): string {
-  return value && value.trim() !== "" ? path.resolve(value.trim()) : path.join(repoRoot, DEV_SECRETS_DIR);
-}
-
-export function devRoomMaxUploadBytes(value: string | undefined = process.env.DEV_ROOM_MAX_UPLOAD_BYTES): number {
-  if (value === undefined || value.trim() === "") return DEFAULT_MAX_UPLOAD_BYTES;
-  const bytes = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(bytes)) {
-    throw new Error(`DEV_ROOM_MAX_UPLOAD_BYTES must be a whole number of bytes, got "${value}"`);
-  }
-  return bytes;
+export function devRoomDataDir(repoRoot: string, env: Env): string {
+  return env.DEV_ROOM_DATA_DIR ? path.resolve(env.DEV_ROOM_DATA_DIR) : path.join(repoRoot, DEV_SECRETS_DIR);
 }

@@ -2,23 +2,22 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { devRoomDataDir, devRoomMaxUploadBytes, devRoomPort, devRoomSecret } from "./cli-env";
+import { cliEnv, devRoomDataDir, devRoomSecret } from "./cli-env";
 import { startDevRoomServer } from "./server";
 
 async function main(): Promise<void> {
-  const port = devRoomPort();
+  const { env } = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES"]);
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const secret = devRoomSecret(repoRoot);
-  const dataDir = devRoomDataDir(repoRoot);
+  const secret = devRoomSecret(repoRoot, env);
   const server = await startDevRoomServer({
-    port,
+    port: env.DEV_ROOM_PORT,
     secret,
-    dataDir,
-    maxUploadBytes: devRoomMaxUploadBytes(),
+    dataDir: devRoomDataDir(repoRoot, env),
+    maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
     log: (line) => console.log(`[dev-room] ${line}`),
   });
   console.log(`MeshAgent dev room server listening on ${server.url}`);
-  console.log(`[dev-room] room files and documents in ${dataDir}`);
+  console.log(`[dev-room] room files and documents in ${devRoomDataDir(repoRoot, env)}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -7,61 +7,88 @@
  * `next dev` is pointed at it. Secrets for both (room signing secret and
  * AUTH_SECRET) are generated once into .meshagent-dev/secrets.json, which git
  * ignores. The demo agent (agent/) joins the local room too, unless DEV_AGENT=false.
- * One Ctrl-C stops everything.
+ * One Ctrl-C stops everything; `r` + Enter restarts only the local room.
+ *
+ * `next dev` listens on 127.0.0.1 only, because dev sign-in has no password:
+ * pass `--hostname 0.0.0.0` (or set HOST) to let other machines in.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
-import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
+import { cliEnv, devRoomDataDir, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
-import { hasMeshAgentCredentials, readMeshAgentEnv } from "../../lib/env";
+import { hasMeshAgentCredentials, type ReadEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 import { startDevAgent } from "../../agent/dev-hook";
+import { nextDevArgs } from "./next-dev-args";
+import { onRestartKey } from "./restart-key";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
-let cloudConfigured: boolean;
+let read: ReadEnv;
 try {
-  cloudConfigured = hasMeshAgentCredentials(readMeshAgentEnv());
+  read = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES", "HOST"]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+const { env } = read;
+// Other invalid variables are the app's to report (a notice and a 503 naming them), not a reason to refuse to start.
+const cloudConfigured = hasMeshAgentCredentials(read);
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
-  AUTH_SECRET: process.env.AUTH_SECRET || loadDevSecrets(root).authSecret,
+  AUTH_SECRET: env.AUTH_SECRET ?? loadDevSecrets(root).authSecret,
 };
 
 let room: DevRoomServer | null = null;
 let agent: ReturnType<typeof startDevAgent> = null;
+let stopRestartKey = () => {};
 if (!cloudConfigured) {
   let secret: string;
+  const startRoom = (port: number) =>
+    startDevRoomServer({
+      port,
+      secret,
+      dataDir: devRoomDataDir(root, env),
+      maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+    });
   try {
-    secret = devRoomSecret(root);
-    room = await startDevRoomServer({ port: devRoomPort(), secret });
+    secret = devRoomSecret(root, env);
+    room = await startRoom(env.DEV_ROOM_PORT);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  console.log(`MeshAgent dev room server listening on ${room.url}`);
+  console.log(`MeshAgent dev room server listening on ${room.url} (type r + Enter to restart it)`);
   childEnv.DEV_ROOM_URL = room.url;
   childEnv.DEV_ROOM_SECRET = secret;
   agent = startDevAgent(root, { url: room.url, secret });
+  // Same port and data folder: browsers and the agent reconnect by themselves, files and documents stay.
+  stopRestartKey = onRestartKey(async () => {
+    const port = room?.port ?? env.DEV_ROOM_PORT;
+    await room?.close();
+    room = await startRoom(port);
+    console.log(`MeshAgent dev room server restarted on ${room.url}`);
+  });
 } else {
   console.log("MeshAgent cloud is configured: not starting the local dev room server.");
 }
 
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const next = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], { stdio: "inherit", env: childEnv });
+const next = spawn(process.execPath, [nextBin, "dev", ...nextDevArgs(process.argv.slice(2), env.HOST)], {
+  stdio: "inherit",
+  env: childEnv,
+});
 
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   if (next.exitCode === null) next.kill("SIGTERM");
+  stopRestartKey();
   await agent?.stop();
   await room?.close();
   process.exit(code);

@@ -1,3 +1,4 @@
+import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
@@ -41,11 +42,44 @@ describe("sign-in providers (auth.ts)", () => {
     expect(await providersFor(env)).toEqual(["github"]);
   });
 
+  it("an invalid AUTH_DEV_LOGIN never takes sign-in down: dev sign-in off, GitHub still offered", async () => {
+    for (const value of ["yes", "1"]) {
+      expect(
+        await providersFor({
+          NODE_ENV: "production",
+          AUTH_DEV_LOGIN: value,
+          AUTH_GITHUB_ID: "i",
+          AUTH_GITHUB_SECRET: "s",
+        }),
+      ).toEqual(["github"]);
+      expect(await providersFor({ NODE_ENV: "development", AUTH_DEV_LOGIN: value })).toEqual([]);
+    }
+  });
+
   it("GitHub only when both of its variables are set", async () => {
     expect(await providersFor({ NODE_ENV: "development", AUTH_GITHUB_ID: "id" })).toEqual(["dev-login"]);
     expect(await providersFor({ NODE_ENV: "development", AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "s" })).toEqual([
       "dev-login",
       "github",
     ]);
+  });
+});
+
+describe("the session Auth.js hands out", () => {
+  it("has exactly the user the credentials route derives from the same cookie", async () => {
+    await providersFor({ NODE_ENV: "development" });
+    const { handlers } = await import("@/auth");
+    const { readSessionUser } = await import("@/lib/auth/session-cookie");
+    const { readEnv } = await import("@/lib/env");
+    const cookie = `authjs.session-token=${await encode({
+      token: { sub: "dev:ada", name: "Ada", email: null, picture: null },
+      secret: "test-secret",
+      salt: "authjs.session-token",
+    })}`;
+    const request = new NextRequest("http://localhost:3000/api/auth/session", { headers: { cookie } });
+    const session = await (await handlers.GET(request)).json();
+    expect(session.user).toEqual({ id: "dev:ada", name: "Ada" });
+    const headers = new Headers({ cookie, "x-forwarded-proto": "http" });
+    expect(await readSessionUser(headers, readEnv().env)).toEqual(session.user);
   });
 });

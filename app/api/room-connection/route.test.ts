@@ -1,34 +1,41 @@
 import { encodeApiKey } from "@meshagent/meshagent";
 import { jwtVerify } from "jose";
-import type { Session } from "next-auth";
+import { encode, type JWT } from "next-auth/jwt";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-
-const session = vi.hoisted(() => ({ current: null as Session | null }));
-vi.mock("@/auth", () => ({ auth: async () => session.current }));
-
-const { GET, POST, PUT, PATCH, DELETE } = await import("./route");
+import { DELETE, GET, OPTIONS, PATCH, POST, PUT } from "./route";
 
 const SECRET = "route-test-secret-0123456789abcdef";
-const signedIn = (name = "Ada Lovelace", id = "user-1"): Session => ({
-  user: { id, name, email: "ada@example.com" },
-  expires: new Date(Date.now() + 3_600_000).toISOString(),
-});
-const get = (query: string) => GET(new Request(`http://localhost/api/room-connection${query}`));
+const AUTH_SECRET = "auth-secret-for-the-route-test";
+const COOKIE = "authjs.session-token";
+
+/** A real Auth.js session cookie, encrypted exactly as Auth.js does at sign-in. */
+async function sessionCookie(token: JWT, { secret = AUTH_SECRET, name = COOKIE, maxAge = 3600 } = {}) {
+  return `${name}=${await encode({ token, secret, salt: name, maxAge })}`;
+}
+const ada: JWT = { sub: "user-1", name: "Ada Lovelace", email: "ada@example.com" };
+const session = { cookie: "" as string | null };
+
+const get = (query: string, headers: Record<string, string> = {}) =>
+  GET(
+    new Request(`http://localhost/api/room-connection${query}`, {
+      headers: { "x-forwarded-proto": "http", ...(session.cookie ? { cookie: session.cookie } : {}), ...headers },
+    }),
+  );
 
 async function verify(jwt: string, secret = SECRET) {
   const { payload } = await jwtVerify(jwt, new TextEncoder().encode(secret), { algorithms: ["HS256"] });
   return payload as Record<string, unknown> & { grants: Array<{ name: string; scope: unknown }>; exp: number };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   vi.unstubAllEnvs();
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("MESHAGENT_") || name.startsWith("DEV_ROOM_") || name.startsWith("AUTH_")) vi.stubEnv(name, "");
   }
   vi.stubEnv("NODE_ENV", "production");
-  vi.stubEnv("AUTH_SECRET", "auth-secret");
+  vi.stubEnv("AUTH_SECRET", AUTH_SECRET);
   vi.stubEnv("MESHAGENT_SECRET", SECRET);
-  session.current = signedIn();
+  session.cookie = await sessionCookie(ada);
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -93,10 +100,56 @@ describe("GET /api/room-connection", () => {
   });
 
   it("401 JSON when not signed in", async () => {
-    session.current = null;
+    session.cookie = null;
     const response = await get("?room=lobby");
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ code: "unauthorized", message: "Sign in to join a room." });
+  });
+
+  it.each([
+    ["sealed with another secret", () => sessionCookie(ada, { secret: "someone-elses-secret" })],
+    ["expired", () => sessionCookie(ada, { maxAge: -60 })],
+    ["tampered", async () => `${(await sessionCookie(ada)).slice(0, -4)}AAAA`],
+    ["garbage", async () => `${COOKIE}=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.tampered.garbage`],
+    ["without a subject", () => sessionCookie({ name: "Ada" })],
+  ])("401 for a session cookie %s", async (_label, cookie) => {
+    session.cookie = await cookie();
+    const response = await get("?room=lobby");
+    expect(response.status).toBe(401);
+    expect((await response.json()).code).toBe("unauthorized");
+  });
+
+  it("never takes the session from an Authorization header", async () => {
+    const token = (await sessionCookie(ada)).split("=")[1];
+    session.cookie = null;
+    expect((await get("?room=lobby", { authorization: `Bearer ${token}` })).status).toBe(401);
+  });
+
+  it("reads the __Secure- cookie over https, as Auth.js names it there, and only that one", async () => {
+    const secure = await sessionCookie(ada, { name: `__Secure-${COOKIE}` });
+    session.cookie = secure;
+    expect((await get("?room=lobby", { "x-forwarded-proto": "https" })).status).toBe(200);
+    expect((await get("?room=lobby", { "x-forwarded-proto": "http" })).status).toBe(401);
+    session.cookie = await sessionCookie(ada);
+    expect((await get("?room=lobby", { "x-forwarded-proto": "https" })).status).toBe(401);
+    // AUTH_URL decides when it is set, as it does for Auth.js.
+    vi.stubEnv("AUTH_URL", "https://app.example.com");
+    session.cookie = secure;
+    expect((await get("?room=lobby", { "x-forwarded-proto": "http" })).status).toBe(200);
+  });
+
+  it("reads a session cookie Auth.js split into chunks", async () => {
+    const big = await sessionCookie({ ...ada, picture: "x".repeat(5000) });
+    const value = big.slice(COOKIE.length + 1);
+    const half = Math.ceil(value.length / 2);
+    session.cookie = `${COOKIE}.0=${value.slice(0, half)}; ${COOKIE}.1=${value.slice(half)}`;
+    const { jwt } = await (await get("?room=lobby")).json();
+    expect((await verify(jwt)).name).toBe("Ada Lovelace");
+  });
+
+  it("names the participant by email, then id, when the session has no name", async () => {
+    session.cookie = await sessionCookie({ sub: "gh-42", email: "grace@example.com" });
+    expect((await verify((await (await get("?room=lobby")).json()).jwt)).name).toBe("grace@example.com");
   });
 
   it.each([
@@ -176,13 +229,56 @@ describe("GET /api/room-connection", () => {
     expect((await get("?room=lobby")).status).toBe(503);
   });
 
+  it.each([
+    ["AUTH_DEV_LOGIN", "yes"],
+    ["AUTH_DEV_LOGIN", "1"],
+    ["MESHAGENT_API_URL", "https://rooms.example.com/?token=x"],
+    ["MESHAGENT_API_URL", "https://rooms.example.com/#x"],
+    ["MESHAGENT_API_URL", "https://user:pass@rooms.example.com"],
+    ["MESHAGENT_API_URL", "ftp://rooms.example.com"],
+    ["MESHAGENT_TOKEN_TTL_SECONDS", "ten"],
+  ])("503 naming %s for the bad value %j, never a 500", async (name, value) => {
+    vi.stubEnv(name, value);
+    const response = await get("?room=lobby");
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.code).toBe("not_configured");
+    expect(body.message).toContain(name);
+    expect(body.message).not.toContain("pass@");
+  });
+
+  it.each([
+    ["an empty secret", "-"],
+    ["a secret with a space", "-abc def"],
+  ])("503 for a MESHAGENT_API_KEY with %s, never signing with another secret", async (_label, tail) => {
+    const id = encodeApiKey({
+      id: "6f1c5a8e-2b7d-4c1e-9a3f-0d2e4b6c8a10",
+      projectId: "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
+      secret: "x",
+    });
+    vi.stubEnv("MESHAGENT_API_KEY", `${id.slice(0, -2)}${tail}`);
+    const response = await get("?room=lobby");
+    expect(response.status).toBe(503);
+    expect((await response.json()).message).toContain("MESHAGENT_API_KEY");
+  });
+
+  it("a production server ignores the dev-only DEV_ROOM_* variables, even invalid ones", async () => {
+    vi.stubEnv("DEV_ROOM_PORT", "abc");
+    vi.stubEnv("DEV_ROOM_URL", "not a url");
+    expect((await get("?room=lobby")).status).toBe(200);
+  });
+
   it("an unexpected failure is a generic 500 JSON, logged, with no stack in the body", async () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
-    session.current = { user: { id: "x", name: "Ada" }, expires: "" } as Session;
-    vi.stubEnv("MESHAGENT_TOKEN_TTL_SECONDS", "600");
-    const throwing = vi.spyOn(Date.prototype, "getTime").mockImplementationOnce(() => {
-      throw new Error("boom at secret place");
-    });
+    // A secret no earlier test used, so the signing key is imported (and fails) now, after the session was read.
+    vi.stubEnv("MESHAGENT_SECRET", "a-fresh-secret-for-this-test");
+    const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+    const throwing = vi
+      .spyOn(crypto.subtle, "importKey")
+      .mockImplementation(((...args: Parameters<typeof importKey>) =>
+        (args[2] as HmacImportParams).hash === "SHA-256"
+          ? Promise.reject(new Error("boom at secret place"))
+          : importKey(...args)) as typeof importKey);
     const response = await get("?room=lobby");
     throwing.mockRestore();
     expect(response.status).toBe(500);
@@ -198,6 +294,7 @@ describe("GET /api/room-connection", () => {
     ["PUT", PUT],
     ["PATCH", PATCH],
     ["DELETE", DELETE],
+    ["OPTIONS", OPTIONS],
   ])("405 JSON with Allow: GET for %s", async (_method, handler) => {
     const response = handler();
     expect(response.status).toBe(405);

@@ -1,28 +1,32 @@
-import { auth } from "@/auth";
-import { AppError, errorResponse } from "@/lib/errors";
-import { enforceRateLimit } from "@/lib/rate-limit/limiter";
+import { readSessionUser } from "@/lib/auth/session-cookie";
+import { serverEnv } from "@/lib/server/env";
+import { errorResponse, methodNotAllowed } from "@/lib/server/errors";
+import { issueRoomConnection } from "@/lib/server/room-connection";
 import { clientIp } from "@/lib/rate-limit/client-ip";
-import { issueRoomCredentials } from "@/lib/room-connection";
-import { sessionUser } from "@/lib/session-user";
+import { enforceRateLimit } from "@/lib/rate-limit/limiter";
+
+const ROUTE = "/api/room-connection";
 
 /**
- * GET /api/room-connection?room=<name> -> { url, jwt } for the signed-in user.
- * Called by the browser's useRoomConnection `authorization` callback.
+ * GET /api/room-connection?room=<name> -> RoomConnectionInfo `{ url, jwt }`
+ * for the signed-in user. Called by the browser's useRoomConnection
+ * `authorization` callback, once per connection attempt.
  */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const session = await auth();
-    await enforceRateLimit("room-connection", { ip: clientIp(request.headers), user: sessionUser(session)?.id });
+    const user = await readSessionUser(request.headers, serverEnv().env);
+    await enforceRateLimit("room-connection", { ip: clientIp(request.headers), user: user?.id });
     const room = new URL(request.url).searchParams.get("room");
-    const credentials = await issueRoomCredentials(sessionUser(session), room);
-    return Response.json(credentials, { headers: { "Cache-Control": "no-store" } });
+    const connection = await issueRoomConnection(user, room);
+    return Response.json(connection, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, ROUTE);
   }
 }
 
-function methodNotAllowed(): Response {
-  return errorResponse(new AppError("method_not_allowed", "Use GET to request room credentials.", { Allow: "GET" }));
+function refuse(): Response {
+  return methodNotAllowed(ROUTE);
 }
 
-export { methodNotAllowed as POST, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+// OPTIONS too: Next's automatic answer would advertise methods that always 405.
+export { refuse as POST, refuse as PUT, refuse as PATCH, refuse as DELETE, refuse as OPTIONS };

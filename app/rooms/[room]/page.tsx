@@ -1,35 +1,44 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
-import { auth } from "@/auth";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
 import { RoomLoader } from "@/components/room/room-loader";
-import { parseRoomName } from "@/lib/room-name";
-import { sessionUser } from "@/lib/session-user";
-import { signInUrl } from "@/lib/sign-in-url";
+import { currentUser } from "@/lib/auth/current-user";
+import { clientIp } from "@/lib/rate-limit/client-ip";
+import { enforceRateLimit } from "@/lib/rate-limit/limiter";
+import { issueRoomConnection } from "@/lib/server/room-connection";
+import { parseRoomName } from "@/lib/shared/room-name";
+import { signInUrl } from "@/lib/shared/sign-in-url";
+
+// The page carries a participant token: render it per request, never cache or prerender it.
+export const dynamic = "force-dynamic";
 
 type Params = Promise<{ room: string }>;
 
-function decodeRoomParam(raw: string): string | null {
+/** The room segment as typed; null for a malformed escape like %ZZ. */
+function decodeRoom(segment: string): string | null {
   try {
-    return decodeURIComponent(raw);
+    return decodeURIComponent(segment);
   } catch {
     return null;
   }
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const room = decodeRoomParam((await params).room);
-  return { title: room === null ? "Invalid room" : `#${room}` };
+  const decoded = decodeRoom((await params).room);
+  return { title: decoded === null ? "Room not found" : `#${decoded}` };
 }
 
 export default async function RoomPage({ params }: { params: Params }) {
   const { room: rawRoom } = await params;
+  const room = decodeRoom(rawRoom);
+  if (room === null) notFound();
 
   // proxy.ts already redirects signed-out visitors; this is the real check.
-  const user = sessionUser(await auth());
+  const user = await currentUser();
   if (!user) redirect(signInUrl(`/rooms/${rawRoom}`));
 
-  const parsed = parseRoomName(decodeRoomParam(rawRoom) ?? "");
+  const parsed = parseRoomName(room);
   if (!parsed.ok) {
     return (
       <div role="alert" className="space-y-2">
@@ -42,6 +51,14 @@ export default async function RoomPage({ params }: { params: Params }) {
     );
   }
 
+  // The first attempt connects with credentials minted here, saving the browser a round trip
+  // after hydration; every later attempt fetches fresh ones. A refusal is left to the route,
+  // which the browser then asks and reports in the failure view.
+  // The page counts against the same rate limit as the route: reloading must not mint tokens without limit.
+  const initialConnection = await enforceRateLimit("room-connection", { ip: clientIp(await headers()), user: user.id })
+    .then(() => issueRoomConnection(user, parsed.room))
+    .catch(() => null);
+
   // key: switching rooms remounts the connection, closing the old socket.
-  return <RoomLoader key={parsed.room} room={parsed.room} user={user} />;
+  return <RoomLoader key={parsed.room} room={parsed.room} user={user} initialConnection={initialConnection} />;
 }

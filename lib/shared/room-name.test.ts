@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeRoomInput, parseRoomName } from "@/lib/room-name";
+import { normalizeRoomInput, parseRoomName } from "@/lib/shared/room-name";
 
 describe("room names", () => {
   it.each(["lobby", "a", "design-review", "team_42", "0day", "a".repeat(64)])("accepts %s", (room) => {

@@ -1,6 +1,7 @@
-import type { SessionUser } from "@/lib/session-user";
+import "server-only";
+import type { SessionUser } from "@/lib/auth/session-user";
 
-export interface RoomPolicy {
+interface RoomPolicy {
   /** When set, the only rooms anyone may join (MESHAGENT_ROOMS). */
   allowedRooms?: readonly string[];
 }

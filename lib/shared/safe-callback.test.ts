@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "@/lib/safe-callback";
+import { safeCallbackPath } from "@/lib/shared/safe-callback";
 
 const APP = "https://app.example";
 

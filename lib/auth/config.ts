@@ -1,0 +1,61 @@
+import "server-only";
+import { safeCallbackPath } from "@/lib/shared/safe-callback";
+import type { NextAuthConfig } from "next-auth";
+import type { Provider } from "next-auth/providers";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import { DEV_LOGIN_PROVIDER_ID, devUserId, isDevLoginEnabled, isGitHubEnabled } from "@/lib/auth/policy";
+import { userFromToken } from "@/lib/auth/session-user";
+import type { Env } from "@/lib/env";
+import { parseDisplayName } from "@/lib/shared/display-name";
+
+function providers(env: Env): Provider[] {
+  const list: Provider[] = [];
+  // Auth.js reads AUTH_GITHUB_ID / AUTH_GITHUB_SECRET itself.
+  if (isGitHubEnabled(env)) list.push(GitHub);
+  if (isDevLoginEnabled(env)) {
+    list.push(
+      Credentials({
+        id: DEV_LOGIN_PROVIDER_ID,
+        name: "Dev sign-in",
+        credentials: { name: { label: "Display name", type: "text" } },
+        authorize(credentials) {
+          const parsed = parseDisplayName(credentials?.name);
+          if (!parsed.ok) return null;
+          return { id: devUserId(parsed.name), name: parsed.name };
+        },
+      }),
+    );
+  }
+  return list;
+}
+
+/**
+ * Auth.js config. Sessions are JWTs in a cookie: no database needed. Built
+ * from the environment when the server starts; an invalid variable never
+ * throws here (it is reported by name instead, see lib/env.ts).
+ */
+export function authConfig(env: Env): NextAuthConfig {
+  return {
+    providers: providers(env),
+    session: { strategy: "jwt" },
+    pages: { signIn: "/signin" },
+    // `npm run dev` provides a generated secret; production must set AUTH_SECRET.
+    secret: env.AUTH_SECRET,
+    logger: {
+      // A refused dev sign-in is an expected outcome shown on the page, not a server error with a stack.
+      error(error) {
+        const type = "type" in error ? String(error.type) : error.name;
+        if (type === "CredentialsSignin") return;
+        console.error(`[auth][error] ${type}: ${error.message}`);
+      },
+    },
+    callbacks: {
+      // Every redirect Auth.js makes (callbackUrl of sign-in, sign-out, OAuth) goes through the one same-origin check.
+      redirect: ({ url, baseUrl }) => new URL(safeCallbackPath(url, "/", baseUrl), baseUrl).href,
+      session({ session, token }) {
+        return { expires: session.expires, user: userFromToken(token) ?? undefined };
+      },
+    },
+  };
+}

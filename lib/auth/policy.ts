@@ -1,0 +1,49 @@
+import "server-only";
+import type { Env } from "@/lib/env";
+
+export const DEV_LOGIN_PROVIDER_ID = "dev-login";
+export const GITHUB_PROVIDER_ID = "github";
+type SignInProviderId = typeof DEV_LOGIN_PROVIDER_ID | typeof GITHUB_PROVIDER_ID;
+
+/**
+ * Dev sign-in (a name, no password) is on by default in development and off in
+ * production builds unless AUTH_DEV_LOGIN=true is set explicitly. Even then it
+ * stays off on a Vercel production deployment, where it can only be a mistake.
+ * An invalid AUTH_DEV_LOGIN reads as "false" (lib/env.ts): it fails closed.
+ */
+export function isDevLoginEnabled(env: Env): boolean {
+  if (env.NODE_ENV !== "production") return env.AUTH_DEV_LOGIN !== "false";
+  return env.AUTH_DEV_LOGIN === "true" && env.VERCEL_ENV !== "production";
+}
+
+export function isGitHubEnabled(env: Env): boolean {
+  return Boolean(env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET);
+}
+
+export function isProviderEnabled(env: Env, id: string): id is SignInProviderId {
+  if (id === DEV_LOGIN_PROVIDER_ID) return isDevLoginEnabled(env);
+  if (id === GITHUB_PROVIDER_ID) return isGitHubEnabled(env);
+  return false;
+}
+
+/**
+ * What is missing for sign-in to work at all, by variable name. Shown on the
+ * sign-in page and logged at start-up, so a half-configured deployment says
+ * what to set instead of failing with a generic error.
+ */
+export function authConfigProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === "production" && !env.AUTH_SECRET) problems.push("AUTH_SECRET");
+  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+    problems.push(env.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID");
+  }
+  if (!isGitHubEnabled(env) && !isDevLoginEnabled(env)) {
+    problems.push("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET");
+  }
+  return [...new Set(problems)];
+}
+
+/** Dev users are identified by their name, so the same name is the same user across sign-ins. */
+export function devUserId(name: string): string {
+  return `dev:${name.toLowerCase()}`;
+}

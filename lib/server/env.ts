@@ -1,0 +1,26 @@
+import "server-only";
+import { ENV_NAMES, readEnv, type EnvName, type ReadEnv } from "@/lib/env";
+import { ConfigError } from "@/lib/server/errors";
+
+let cached: { key: string; value: ReadEnv } | null = null;
+
+/**
+ * The app server's view of the environment (lib/env.ts), read lazily on first
+ * use and again only when a variable changes (tests stub them), so a request
+ * does not re-validate every variable.
+ */
+export function serverEnv(): ReadEnv {
+  const key = ENV_NAMES.map((name) => process.env[name] ?? "\u0000").join("\u0001");
+  if (cached?.key !== key) cached = { key, value: readEnv(process.env) };
+  return cached.value;
+}
+
+/** Throws a ConfigError (503) naming every invalid variable, or only those in `names`. */
+export function assertValidEnv({ problems }: ReadEnv, names?: readonly EnvName[]): void {
+  const relevant = names ? problems.filter((problem) => names.includes(problem.variable)) : problems;
+  if (relevant.length === 0) return;
+  throw new ConfigError(
+    relevant.map((problem) => problem.variable),
+    `Invalid environment variable(s): ${relevant.map((problem) => problem.message).join("; ")}`,
+  );
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
+import type { SessionUser } from "@/lib/auth/session-user";
+import { participantApiScope } from "@/lib/participant-scope";
+import { assertValidEnv, serverEnv } from "@/lib/server/env";
+import { AppError, ConfigError } from "@/lib/server/errors";
+import { resolveMeshAgentConfig } from "@/lib/server/meshagent/config";
+import { mintRoomConnection } from "@/lib/server/meshagent/room-token";
+import { canJoinRoom } from "@/lib/server/rooms";
+import { parseRoomName } from "@/lib/shared/room-name";
+
+/**
+ * Everything GET /api/room-connection does, in order: is the server
+ * configured, who is asking, which room, may they, then the room's URL and a
+ * participant token. Each refusal is an AppError whose code decides the HTTP
+ * status (lib/server/errors.ts).
+ */
+export async function issueRoomConnection(
+  user: SessionUser | null,
+  roomParam: string | null,
+): Promise<RoomConnectionInfo> {
+  const read = serverEnv();
+  // Any invalid variable is named here rather than half-working (a bad AUTH_DEV_LOGIN included).
+  assertValidEnv(read);
+  // Without AUTH_SECRET no session can be verified: say so instead of a bare 401.
+  if (read.env.NODE_ENV === "production" && !read.env.AUTH_SECRET) throw new ConfigError(["AUTH_SECRET"]);
+
+  if (!user) throw new AppError("unauthorized", "Sign in to join a room.");
+
+  const parsed = parseRoomName(roomParam ?? "");
+  if (!parsed.ok) throw new AppError("invalid_room", parsed.message);
+
+  if (!canJoinRoom(user, parsed.room, { allowedRooms: read.env.MESHAGENT_ROOMS })) {
+    throw new AppError("forbidden", `You do not have access to the room "${parsed.room}".`);
+  }
+
+  return mintRoomConnection({
+    config: resolveMeshAgentConfig(read),
+    room: parsed.room,
+    participantName: user.name,
+    ttlSeconds: read.env.MESHAGENT_TOKEN_TTL_SECONDS,
+    scope: participantApiScope(),
+  });
+}
