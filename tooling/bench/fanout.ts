@@ -27,7 +27,7 @@ import { processCpuSeconds, processRssBytes } from "./lib/proc-stats";
 import { startRoomServer } from "./lib/room-server";
 import { loadNodeSdk } from "./lib/sdk-node";
 import { percentile, ratio } from "./lib/stats";
-import { row, type BenchResult, type Row } from "./lib/table";
+import { goal, row, type BenchResult, type Row } from "./lib/table";
 
 const SIZES = (process.env.BENCH_FANOUT_SIZES ?? "10,50,200")
   .split(",")
@@ -371,8 +371,41 @@ export async function fanout(ctx: BenchContext): Promise<Omit<BenchResult, "dura
       rows.push(...sizeRows(size, sdk, bare));
     }
     const largest = runs.at(-1);
+    const ratios = runs.map((r) => ratio(r.sdk.serverCapacity, r.bare.serverCapacity));
+    const worst = Math.min(...ratios);
+    const lost = runs.reduce((sum, r) => sum + r.sdk.lost + r.sdk.duplicates + r.sdk.sendErrors, 0);
     return {
       name: "fanout",
+      goals: [
+        goal(
+          "3a",
+          `room fan-out, deliveries per server CPU-second vs bare ws (worst of ${SIZES.join("/")} clients)`,
+          worst,
+          `${worst.toFixed(2)}x (${ratios.map((r) => r.toFixed(2)).join(" / ")})`,
+          ">= 0.5x at every size",
+          runs.length === SIZES.length && worst >= 0.5,
+        ),
+        goal(
+          "3b",
+          "room fan-out, lost deliveries (all sizes)",
+          lost,
+          String(lost),
+          "0",
+          runs.length === SIZES.length && lost === 0,
+        ),
+        ...(largest
+          ? [
+              goal(
+                "3d",
+                `room server RSS per connected client (${largest.shape.clients} clients)`,
+                largest.sdk.rssPerClientBytes,
+                `${Math.round(kib(largest.sdk.rssPerClientBytes))} KiB`,
+                "reported",
+                true,
+              ),
+            ]
+          : []),
+      ],
       title: `Room fan-out: SDK clients on the dev room server vs raw ws clients on a bare broadcast server, at ${SIZES.join(", ")} clients`,
       rows,
       notes: [

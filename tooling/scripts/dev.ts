@@ -17,6 +17,7 @@ import { devRoomPort, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
 import { hasMeshAgentCredentials, readMeshAgentEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
+import { warmUpDevServer } from "./warm-up";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
@@ -52,6 +53,11 @@ if (!cloudConfigured) {
 
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const next = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], { stdio: "inherit", env: childEnv });
+warmUpDevServer({
+  args: process.argv.slice(2),
+  authSecret: childEnv.AUTH_SECRET,
+  room: readMeshAgentEnv().MESHAGENT_DEFAULT_ROOM,
+});
 
 let stopping = false;
 async function stop(code: number) {

@@ -15,13 +15,13 @@ export function nextBin(dir: string): string {
 }
 
 /** Environment for every Next process the bench starts: nothing from the caller's MeshAgent/auth setup leaks in. */
-export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(MESHAGENT_|AUTH_|DEV_ROOM_|NEXT_|__NEXT|TURBOPACK)/.test(key)) continue;
+    if (/^(MESHAGENT_|AUTH_|DEV_ROOM_|NEXT_|__NEXT|TURBOPACK|NODE_ENV$|PORT$)/.test(key)) continue;
     env[key] = value;
   }
-  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as NodeJS.ProcessEnv;
 }
 
 export async function buildApp(log: (line: string) => void): Promise<{ ms: number; dir: string }> {

@@ -9,6 +9,8 @@ export interface LoadOptions {
   connections: number;
   warmupSeconds: number;
   seconds: number;
+  /** Stop after this many requests instead of after `seconds`. */
+  amount?: number;
 }
 
 export interface LoadResult {
@@ -44,7 +46,8 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   };
   if (opts.warmupSeconds > 0) await run({ ...base, duration: opts.warmupSeconds });
   const latencies: number[] = [];
-  const result = await run({ ...base, duration: opts.seconds }, (ms, status) => {
+  const measured = opts.amount ? { amount: opts.amount } : { duration: opts.seconds };
+  const result = await run({ ...base, ...measured }, (ms, status) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
   return {
