@@ -5,10 +5,10 @@
  * the default room and the scripts it loads) in the background, so the
  * compiling happens while the developer is still switching to the browser.
  *
- * The room page is behind sign-in (proxy.ts redirects before the route is
+ * The room page and its credentials route are behind sign-in (proxy.ts redirects before the route is
  * compiled), so the room request carries a session cookie for a "warm-up"
  * user, signed with the same AUTH_SECRET `npm run dev` hands to next dev. It
- * never leaves this process; the page only renders for it.
+ * never leaves this process; the responses are discarded.
  */
 
 import net from "node:net";
@@ -36,14 +36,6 @@ function flag(args: string[], names: string[]): string | undefined {
   return undefined;
 }
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen({ port }, () => server.close(() => resolve(true)));
-  });
-}
-
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
@@ -62,6 +54,22 @@ async function get(url: string, cookie?: string): Promise<string> {
     signal: AbortSignal.timeout(120_000),
   });
   return response.text();
+}
+
+/**
+ * Only our app gets the cookie (if the port belonged to another server, next
+ * dev failed or moved): signed out, our proxy.ts sends a room visit to
+ * sign-in with the room as callbackUrl.
+ */
+async function isThisApp(base: string, roomPath: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${base}${roomPath}`, { redirect: "manual", signal: AbortSignal.timeout(120_000) });
+    await response.arrayBuffer();
+    const location = response.headers.get("location") ?? "";
+    return location.includes(`/signin?callbackUrl=${encodeURIComponent(roomPath)}`);
+  } catch {
+    return false;
+  }
 }
 
 /** Script URLs in a page, and chunk paths inside scripts (lazy chunks are only named there). */
@@ -96,19 +104,24 @@ export function warmUpDevServer({ args, authSecret, room }: WarmUpOptions): void
   const started = Date.now();
 
   void (async () => {
-    // Someone else's server on this port: next dev moves to another one, and we must not send it a cookie.
-    if (!(await portIsFree(port))) return;
     while (!(await accepts(host, port))) {
       if (Date.now() - started > LISTEN_TIMEOUT_MS) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const roomPath = `/rooms/${encodeURIComponent(room)}`;
+    if (!(await isThisApp(base, roomPath))) return;
     const cookie = authSecret
       ? `${SESSION_COOKIE}=${await encode({ token: { name: "warm-up", sub: "warm-up" }, secret: authSecret, salt: SESSION_COOKIE })}`
       : undefined;
-    const roomPath = `/rooms/${encodeURIComponent(room)}`;
-    const [roomHtml, homeHtml] = await Promise.all([get(`${base}${roomPath}`, cookie), get(`${base}/`, cookie)]);
-    const signInHtml = await get(`${base}/signin`);
+    // All at once: Turbopack shares the common work, and the room page (the slowest) starts first.
+    const [roomHtml, homeHtml, signInHtml] = await Promise.all([
+      get(`${base}${roomPath}`, cookie),
+      get(`${base}/`, cookie),
+      get(`${base}/signin`),
+      // The room's first credentials request compiles the route too.
+      get(`${base}/api/room-connection?room=${encodeURIComponent(room)}`, cookie),
+    ]);
     const scripts = await crawlScripts(base, roomHtml + homeHtml + signInHtml);
     console.log(
       ` ✓ Warmed up /, /signin and ${roomPath} (${scripts} scripts) in ${((Date.now() - started) / 1000).toFixed(1)}s`,

@@ -21,7 +21,7 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (/^(MESHAGENT_|AUTH_|DEV_ROOM_|NEXT_|__NEXT|TURBOPACK|NODE_ENV$|PORT$)/.test(key)) continue;
     env[key] = value;
   }
-  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as NodeJS.ProcessEnv;
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
 export async function buildApp(log: (line: string) => void): Promise<{ ms: number; dir: string }> {

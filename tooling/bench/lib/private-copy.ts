@@ -112,5 +112,15 @@ export function buildCopyDir(): string {
 export function freshCopy(): { dir: string; dispose(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "meshagent-bench-fresh-"));
   syncCopy(dir);
-  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    dispose: () => {
+      try {
+        // A dev server that just stopped may still be flushing its cache.
+        rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (error) {
+        console.error(`could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  };
 }

@@ -60,3 +60,19 @@ export function groupRssBytes(pgid: number | undefined): number {
   }
   return found ? total : Number.NaN;
 }
+
+/** Whether any process of the group is still alive (zombies aside). */
+export function groupAlive(pgid: number | undefined): boolean {
+  if (pgid === undefined) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return false;
+  }
+  return entries.some((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    const fields = statFields(Number(entry));
+    return fields !== null && fields[0] !== "Z" && Number(fields[2]) === pgid;
+  });
+}
