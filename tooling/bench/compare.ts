@@ -18,12 +18,19 @@ function pick(args: string[]): [string, string] {
     const latest = dated.at(-1) ?? RESULTS_FILE;
     return [args[0], latest];
   }
-  if (dated.length < 2) {
+  const latest = dated.at(-1);
+  // A partial run (npm run bench -- fanout) is compared with the last run that measured any of the same things.
+  const names = new Set(latest ? readResults(latest).results.map((r) => r.name) : []);
+  const previous = dated
+    .slice(0, -1)
+    .reverse()
+    .find((file) => readResults(file).results.some((r) => names.has(r.name)));
+  if (!latest || !previous) {
     throw new Error(
-      `need two runs to compare: found ${dated.length} dated results file(s) in ${path.dirname(RESULTS_FILE)}; run npm run bench again or pass two files`,
+      `need two runs of the same benchmarks: found ${dated.length} dated results file(s) in ${path.dirname(RESULTS_FILE)}; run npm run bench again or pass two files`,
     );
   }
-  return [dated[dated.length - 2], dated[dated.length - 1]];
+  return [previous, latest];
 }
 
 function fmt(value: unknown): string {

@@ -125,7 +125,12 @@ async function main(): Promise<number> {
   writeResults(RESULTS_FILE, payload);
   writeResults(dated, payload);
 
-  if (goals.length > 0) console.log(`\n## Goals (one run)\n\n${goalsTable(goals)}`);
+  if (goals.length > 0) {
+    const load = os.loadavg().map((l) => l.toFixed(1));
+    console.log(
+      `\n## Goals (one run: ${environment.cpus} CPUs, ${environment.cpuModel ?? "unknown CPU"}, Node ${environment.node}; load average ${environment.loadAverageAtStart.join(" ")} at start, ${load.join(" ")} at the end)\n\n${goalsTable(goals)}`,
+    );
+  }
   const errored = results.filter((r) => r.error).map((r) => r.name);
   console.log(`\nTotal ${(totalMs / 1000).toFixed(0)} s. Results: ${RESULTS_FILE} (and ${dated})`);
   const missed = goals.filter((g) => !g.met).map((g) => g.id);

@@ -19,7 +19,7 @@ const CONNECTIONS = (process.env.BENCH_TOKEN_CONNECTIONS ?? "1,10,50")
   .split(",")
   .map((c) => Number(c.trim()))
   .filter((c) => Number.isInteger(c) && c > 0);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 /** Goal 2: the token route keeps this share of the floor at 10 connections... */
 export const TOKEN_FLOOR_TARGET = 0.7;
