@@ -53,7 +53,7 @@ if (!cloudConfigured) {
 
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const next = spawn(process.execPath, [nextBin, "dev", ...process.argv.slice(2)], { stdio: "inherit", env: childEnv });
-warmUpDevServer({
+void warmUpDevServer({
   args: process.argv.slice(2),
   authSecret: childEnv.AUTH_SECRET,
   room: readMeshAgentEnv().MESHAGENT_DEFAULT_ROOM,

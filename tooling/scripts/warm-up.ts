@@ -93,24 +93,28 @@ async function crawlScripts(base: string, html: string): Promise<number> {
   return seen.size;
 }
 
-/** Starts warming in the background; never throws, never delays `npm run dev`. */
-export function warmUpDevServer({ args, authSecret, room }: WarmUpOptions): void {
-  if (process.env.DEV_WARM_UP === "false" || args.includes("--help") || args.includes("-h")) return;
-  if (args.some((arg) => arg.startsWith("--experimental-https"))) return;
+/**
+ * Warms in the background; never rejects, never delays `npm run dev`.
+ * Resolves with whether it warmed (for tests; dev.ts does not wait).
+ */
+export function warmUpDevServer({ args, authSecret, room }: WarmUpOptions): Promise<boolean> {
+  if (process.env.DEV_WARM_UP === "false" || args.includes("--help") || args.includes("-h"))
+    return Promise.resolve(false);
+  if (args.some((arg) => arg.startsWith("--experimental-https"))) return Promise.resolve(false);
   const port = Number(flag(args, ["--port", "-p"]) ?? process.env.PORT ?? 3000);
   const hostFlag = flag(args, ["--hostname", "-H"]);
   const host = !hostFlag || hostFlag === "0.0.0.0" || hostFlag === "::" ? "127.0.0.1" : hostFlag;
-  if (!Number.isInteger(port) || port <= 0) return;
+  if (!Number.isInteger(port) || port <= 0) return Promise.resolve(false);
   const started = Date.now();
 
-  void (async () => {
+  return (async () => {
     while (!(await accepts(host, port))) {
-      if (Date.now() - started > LISTEN_TIMEOUT_MS) return;
+      if (Date.now() - started > LISTEN_TIMEOUT_MS) return false;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     const roomPath = `/rooms/${encodeURIComponent(room)}`;
-    if (!(await isThisApp(base, roomPath))) return;
+    if (!(await isThisApp(base, roomPath))) return false;
     const cookie = authSecret
       ? `${SESSION_COOKIE}=${await encode({ token: { name: "warm-up", sub: "warm-up" }, secret: authSecret, salt: SESSION_COOKIE })}`
       : undefined;
@@ -126,7 +130,9 @@ export function warmUpDevServer({ args, authSecret, room }: WarmUpOptions): void
     console.log(
       ` ✓ Warmed up /, /signin and ${roomPath} (${scripts} scripts) in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
+    return true;
   })().catch((error: unknown) => {
     console.warn(`warm-up skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
   });
 }
