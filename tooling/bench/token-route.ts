@@ -11,7 +11,7 @@
 import type { BenchContext } from "./lib/context";
 import { BENCH_ROOM } from "./lib/context";
 import { decodeJwt, fetchCredentials, sameToken, startBareHttp } from "./lib/credentials";
-import { load, type LoadResult } from "./lib/load";
+import { load, loadAlternating, type LoadResult } from "./lib/load";
 import { ratio } from "./lib/stats";
 import { goal, row, type BenchResult, type Row } from "./lib/table";
 
@@ -21,6 +21,8 @@ const CONNECTIONS = (process.env.BENCH_TOKEN_CONNECTIONS ?? "1,10,50")
   .filter((c) => Number.isInteger(c) && c > 0);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+/** Token route and floor take turns this many times per point, so drifting load elsewhere hits both alike. */
+const ROUNDS = Number(process.env.BENCH_TOKEN_ROUNDS ?? 4);
 /** Goal 2: the token route keeps this share of the floor at 10 connections... */
 export const TOKEN_FLOOR_TARGET = 0.7;
 /** ...and answers within this p99 on one connection. */
@@ -49,8 +51,11 @@ export async function tokenRoute(ctx: BenchContext): Promise<Omit<BenchResult, "
       ctx.log(
         `token-route: ${connections} connection(s), token route then floor, ${WARMUP_SECONDS} + ${SECONDS} s each…`,
       );
-      const token = await load({ url: `${app.url}${path}`, ...common, connections });
-      const floor = await load({ url: `${app.url}/api/auth/providers`, ...common, connections });
+      const [token, floor] = await loadAlternating(
+        [`${app.url}${path}`, `${app.url}/api/auth/providers`],
+        { ...common, connections },
+        ROUNDS,
+      );
       curve.push({ connections, token, floor });
     }
     ctx.log("token-route: bare node:http + jose at 10 connections…");
@@ -115,7 +120,7 @@ export async function tokenRoute(ctx: BenchContext): Promise<Omit<BenchResult, "
       title: "Token route GET /api/room-connection vs the Next.js floor GET /api/auth/providers (next start)",
       rows,
       notes: [
-        `autocannon, pipelining 1, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s per point, loopback; the same Cookie header on every request; token route and floor interleaved per connection count.`,
+        `autocannon, pipelining 1, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s per point and URL, in ${ROUNDS} alternating rounds of token route and floor; loopback; the same Cookie header on every request.`,
         "Baseline column = the floor, except the reference row (a bare node:http server signing the identical JWT with jose; checked identical to the app's but for exp).",
         "Latency from autocannon's per-response timings (sub-ms resolution).",
       ],
