@@ -49,7 +49,7 @@ export async function tokenRoute(ctx: BenchContext): Promise<Omit<BenchResult, "
     const curve: { connections: number; token: LoadResult; floor: LoadResult }[] = [];
     for (const connections of CONNECTIONS) {
       ctx.log(
-        `token-route: ${connections} connection(s), token route then floor, ${WARMUP_SECONDS} + ${SECONDS} s each…`,
+        `token-route: ${connections} connection(s), token route and floor in ${ROUNDS} alternating rounds, ${WARMUP_SECONDS} + ${SECONDS} s each…`,
       );
       const [token, floor] = await loadAlternating(
         [`${app.url}${path}`, `${app.url}/api/auth/providers`],
