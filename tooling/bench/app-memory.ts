@@ -16,7 +16,7 @@ import { goal, row, type BenchResult } from "./lib/table";
 const FIRST = Number(process.env.BENCH_MEMORY_FIRST ?? 1000);
 const TOTAL = Number(process.env.BENCH_MEMORY_TOTAL ?? 10_000);
 /** "No growth beyond noise": RSS after TOTAL within this factor of RSS after FIRST. */
-export const MEMORY_GROWTH_TARGET = 1.1;
+const MEMORY_GROWTH_TARGET = 1.1;
 
 export async function appMemory(ctx: BenchContext): Promise<Omit<BenchResult, "durationMs">> {
   const app = await ctx.app();

@@ -24,9 +24,9 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 /** Token route and floor take turns this many times per point, so drifting load elsewhere hits both alike. */
 const ROUNDS = Number(process.env.BENCH_TOKEN_ROUNDS ?? 4);
 /** Goal 2: the token route keeps this share of the floor at 10 connections... */
-export const TOKEN_FLOOR_TARGET = 0.7;
+const TOKEN_FLOOR_TARGET = 0.7;
 /** ...and answers within this p99 on one connection. */
-export const TOKEN_P99_TARGET_MS = 10;
+const TOKEN_P99_TARGET_MS = 10;
 
 const failures = (r: LoadResult) => r.non2xx + r.errors + r.timeouts;
 

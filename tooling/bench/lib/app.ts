@@ -10,7 +10,7 @@ import path from "node:path";
 import { buildCopyDir, syncCopy } from "./private-copy";
 import { childNodeArgs, startProcess, tail, waitForHttp, type Managed } from "./proc";
 
-export function nextBin(dir: string): string {
+function nextBin(dir: string): string {
   return path.join(dir, "node_modules", "next", "dist", "bin", "next");
 }
 

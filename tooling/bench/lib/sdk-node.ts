@@ -15,7 +15,7 @@ import { build } from "esbuild";
 import { NATIVE_TEXT_ENCODING_ALIAS } from "./bare-page";
 import { ROOT } from "./paths";
 
-export type NodeSdk = Pick<
+type NodeSdk = Pick<
   typeof import("@meshagent/meshagent"),
   "ParticipantToken" | "Protocol" | "RoomClient" | "WebSocketProtocolChannel"
 >;
