@@ -5,8 +5,9 @@
  *
  * The copy holds what git would see: tracked files plus untracked files that
  * are not ignored (uncommitted edits included). node_modules is a hard-linked
- * copy (`cp -al`): Turbopack refuses a symlinked node_modules that resolves
- * outside the project root, and hard links cost about a second.
+ * copy (`cp -al`, about a second for ~36k files): to Turbopack these are
+ * ordinary files inside the project, whereas a symlink would resolve outside
+ * the project root. Nothing in the bench writes into node_modules.
  */
 
 import { execFileSync } from "node:child_process";
