@@ -6,8 +6,6 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // `npm run dev` listens on 127.0.0.1; the app must work whichever of the two names the browser used.
   allowedDevOrigins: ["localhost", "127.0.0.1"],
-  // Benchmarks build into their own folder so they never clobber a dev or e2e build.
-  distDir: process.env.NEXT_DIST_DIR || ".next",
   // The SDK's UTF-8 polyfill drags ~500 KB of CJK tables into the room chunk: use the native codecs.
   turbopack: {
     resolveAlias: { "@kayahr/text-encoding": "./lib/native-text-encoding.ts" },

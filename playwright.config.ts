@@ -87,7 +87,7 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
-      env: { ...appEnv, NEXT_DIST_DIR: ".next-e2e-dev", AUTH_URL: `http://127.0.0.1:${DEV_APP_PORT}` },
+      env: { ...appEnv, AUTH_URL: `http://127.0.0.1:${DEV_APP_PORT}` },
     },
   ],
 });

@@ -1,31 +1,53 @@
 /**
- * npm run bench                 all four benchmarks
- * npm run bench -- fanout       one (or several) by name
- * npm run bench -- --skip-build reuse the last .next-bench build
+ * npm run bench                 every benchmark, then the goals as MET/MISSED
+ * npm run bench -- fanout       one (or several) by name or alias
+ * npm run bench -- --skip-build reuse the private copy's last build
  *
- * Prints a markdown table per benchmark and writes bench/results/latest.json.
- * Everything it starts (next build/start, room and bare servers, Chromium) is
- * stopped at the end, also on errors and Ctrl-C.
+ * Prints a markdown table per benchmark, then one table of the goals
+ * (docs/performance.md), and writes tooling/bench/results/latest.json plus a
+ * dated copy; `npm run bench:compare` diffs two such files. Everything it
+ * starts (next build/start/dev, room and bare servers, Chromium) is stopped
+ * at the end, also on errors and Ctrl-C.
  */
 
 import os from "node:os";
+import { appMemory } from "./app-memory";
+import { fanout } from "./fanout";
+import { firstVisit } from "./first-visit";
 import { BenchContext } from "./lib/context";
 import { RESULTS_FILE } from "./lib/paths";
 import { installExitHooks, stopAll } from "./lib/proc";
-import { printResult, writeResults, type BenchResult } from "./lib/table";
-import { fanout } from "./fanout";
+import { datedResultsFile, writeResults } from "./lib/results";
+import { goalsTable, printResult, type BenchResult } from "./lib/table";
 import { pageJs } from "./page-js";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
 
 type Bench = (ctx: BenchContext) => Promise<Omit<BenchResult, "durationMs">>;
 
-/** Run order: the page benchmarks first, the load test after, fan-out last with the app stopped. */
-const BENCHES: { name: string; aliases: string[]; run: Bench; needsApp: boolean }[] = [
-  { name: "page-js", aliases: ["js", "page"], run: pageJs, needsApp: true },
-  { name: "time-to-connected", aliases: ["ttc", "connect"], run: timeToConnected, needsApp: true },
-  { name: "token-route", aliases: ["token"], run: tokenRoute, needsApp: true },
-  { name: "fanout", aliases: ["fan-out"], run: fanout, needsApp: false },
+interface Registered {
+  name: string;
+  aliases: string[];
+  run: Bench;
+  /**
+   * "app": uses the shared `next start` + room server (started on first use).
+   * "alone": CPU-heavy or brings its own servers; the shared ones are stopped first.
+   */
+  needs: "app" | "alone";
+}
+
+/**
+ * The registry, in run order: page benchmarks first, then load, then the
+ * ones that bring their own servers. A new benchmark is a file exporting a
+ * `Bench` plus one line here (e.g. storage throughput, agent reply time).
+ */
+const BENCHES: Registered[] = [
+  { name: "page-js", aliases: ["js", "page"], run: pageJs, needs: "app" },
+  { name: "time-to-connected", aliases: ["ttc", "connect"], run: timeToConnected, needs: "app" },
+  { name: "token-route", aliases: ["token"], run: tokenRoute, needs: "app" },
+  { name: "app-memory", aliases: ["memory", "mem"], run: appMemory, needs: "app" },
+  { name: "first-visit", aliases: ["first", "dev"], run: firstVisit, needs: "alone" },
+  { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
 ];
 
 function usage(): never {
@@ -54,6 +76,7 @@ async function main(): Promise<number> {
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
   };
   log(`node ${environment.node}, ${environment.cpus} CPUs, load average ${environment.loadAverageAtStart.join(" ")}`);
@@ -61,8 +84,7 @@ async function main(): Promise<number> {
   const results: (BenchResult & { loadAverage: number[] })[] = [];
   try {
     for (const bench of selected) {
-      // Fan-out is CPU-bound and needs neither the app nor its room server.
-      if (!bench.needsApp) await ctx.releaseServers();
+      if (bench.needs === "alone") await ctx.releaseServers();
       const loadAverage = os.loadavg().map((l) => Number(l.toFixed(2)));
       const benchStarted = Date.now();
       log(`${bench.name}…`);
@@ -89,19 +111,30 @@ async function main(): Promise<number> {
   }
 
   const totalMs = Date.now() - started;
-  writeResults(RESULTS_FILE, {
+  const goals = results.flatMap((r) => r.goals ?? []).sort((a, b) => a.id.localeCompare(b.id));
+  const payload = {
     date: new Date().toISOString(),
     totalSeconds: Math.round(totalMs / 1000),
     buildSeconds: ctx.buildMs === null ? null : Math.round(ctx.buildMs / 1000),
+    benchmarks: selected.map((b) => b.name),
     environment,
+    goals,
     results,
-  });
-  const failed = results.flatMap((r) =>
-    r.rows.filter((row) => row.pass === false).map((row) => `${r.name}: ${row.metric}`),
-  );
+  };
+  const dated = datedResultsFile(payload.date);
+  writeResults(RESULTS_FILE, payload);
+  writeResults(dated, payload);
+
+  if (goals.length > 0) {
+    const load = os.loadavg().map((l) => l.toFixed(1));
+    console.log(
+      `\n## Goals (one run: ${environment.cpus} CPUs, ${environment.cpuModel ?? "unknown CPU"}, Node ${environment.node}; load average ${environment.loadAverageAtStart.join(" ")} at start, ${load.join(" ")} at the end)\n\n${goalsTable(goals)}`,
+    );
+  }
   const errored = results.filter((r) => r.error).map((r) => r.name);
-  console.log(`\nTotal ${(totalMs / 1000).toFixed(0)} s. Results: ${RESULTS_FILE}`);
-  if (failed.length > 0) console.log(`Missed targets: ${failed.join("; ")}`);
+  console.log(`\nTotal ${(totalMs / 1000).toFixed(0)} s. Results: ${RESULTS_FILE} (and ${dated})`);
+  const missed = goals.filter((g) => !g.met).map((g) => g.id);
+  if (missed.length > 0) console.log(`Missed goals: ${missed.join(", ")}`);
   if (errored.length > 0) console.log(`Errors: ${errored.join(", ")}`);
   return errored.length > 0 ? 1 : 0;
 }

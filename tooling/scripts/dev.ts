@@ -24,6 +24,7 @@ import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 import { startDevAgent } from "../../agent/dev-hook";
 import { nextDevArgs } from "./next-dev-args";
 import { onRestartKey } from "./restart-key";
+import { warmUpDevServer } from "./warm-up";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
@@ -78,9 +79,12 @@ if (!cloudConfigured) {
 }
 
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const next = spawn(process.execPath, [nextBin, "dev", ...nextDevArgs(process.argv.slice(2), env.HOST)], {
-  stdio: "inherit",
-  env: childEnv,
+const nextArgs = nextDevArgs(process.argv.slice(2), env.HOST);
+const next = spawn(process.execPath, [nextBin, "dev", ...nextArgs], { stdio: "inherit", env: childEnv });
+void warmUpDevServer({
+  args: nextArgs,
+  authSecret: childEnv.AUTH_SECRET,
+  room: env.MESHAGENT_DEFAULT_ROOM,
 });
 
 let stopping = false;

@@ -13,12 +13,20 @@ export interface BarePageBundle {
   dispose(): void;
 }
 
-/** Bundles bench/lib/bare-page-client.ts (SDK included, minified, browser conditions) into a temp file. */
+/**
+ * The SDK's UTF-8 polyfill, swapped for the native codecs exactly as the app
+ * does (next.config.ts), so neither side pays for 500 KiB of CJK tables.
+ */
+export const NATIVE_TEXT_ENCODING_ALIAS = {
+  "@kayahr/text-encoding": path.join(ROOT, "lib", "native-text-encoding.ts"),
+};
+
+/** Bundles tooling/bench/lib/bare-page-client.ts (SDK included, minified, browser conditions) into a temp file. */
 export async function bundleBarePage(): Promise<BarePageBundle> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-bare-"));
   const file = path.join(dir, "bare.js");
   await build({
-    entryPoints: [path.join(ROOT, "bench", "lib", "bare-page-client.ts")],
+    entryPoints: [path.join(ROOT, "tooling", "bench", "lib", "bare-page-client.ts")],
     outfile: file,
     bundle: true,
     minify: true,
@@ -26,6 +34,7 @@ export async function bundleBarePage(): Promise<BarePageBundle> {
     platform: "browser",
     target: "es2022",
     define: { "process.env.NODE_ENV": '"production"' },
+    alias: NATIVE_TEXT_ENCODING_ALIAS,
     logLevel: "error",
   });
   return {

@@ -6,14 +6,14 @@
 
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext } from "@playwright/test";
-import { buildApp, hasBuild, startApp, type AppServer } from "./app";
+import { buildApp, existingBuild, startApp, type AppServer } from "./app";
 import { launchBrowser, signIn, SESSION_COOKIE } from "./browser";
 import { freePort } from "./ports";
 import { stopAll } from "./proc";
 import { startRoomServer, type RoomServerProcess } from "./room-server";
 
 export interface ContextOptions {
-  /** Reuse an existing .next-bench build instead of building (BENCH_SKIP_BUILD=1 / --skip-build). */
+  /** Reuse the private copy's last build instead of building (BENCH_SKIP_BUILD=1 / --skip-build). */
   skipBuild: boolean;
   log: (line: string) => void;
 }
@@ -47,18 +47,23 @@ export class BenchContext {
 
   app(): Promise<AppServer> {
     this.appServer ??= (async () => {
+      let dir: string;
       if (this.options.skipBuild) {
-        if (!hasBuild()) throw new Error("--skip-build: no .next-bench build found; run without it once");
-        this.log("reusing the existing .next-bench build (--skip-build)");
+        const existing = existingBuild();
+        if (!existing) throw new Error("--skip-build: no earlier bench build found; run without it once");
+        dir = existing;
+        this.log(`reusing the build in ${dir} (--skip-build)`);
       } else {
-        this.log("next build (NEXT_DIST_DIR=.next-bench)…");
-        const { ms } = await buildApp((line) => this.log(line));
-        this.buildMs = ms;
-        this.log(`built in ${(ms / 1000).toFixed(1)} s`);
+        this.log("next build in a private copy of the working tree…");
+        const built = await buildApp((line) => this.log(line));
+        dir = built.dir;
+        this.buildMs = built.ms;
+        this.log(`built in ${(built.ms / 1000).toFixed(1)} s`);
       }
       const room = await this.roomServer();
       const port = await freePort(3200);
       const server = await startApp({
+        dir,
         port,
         authSecret: this.authSecret,
         roomUrl: room.url,

@@ -9,6 +9,8 @@ export interface LoadOptions {
   connections: number;
   warmupSeconds: number;
   seconds: number;
+  /** Stop after this many requests instead of after `seconds`. */
+  amount?: number;
 }
 
 export interface LoadResult {
@@ -44,7 +46,8 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   };
   if (opts.warmupSeconds > 0) await run({ ...base, duration: opts.warmupSeconds });
   const latencies: number[] = [];
-  const result = await run({ ...base, duration: opts.seconds }, (ms, status) => {
+  const measured = opts.amount ? { amount: opts.amount } : { duration: opts.seconds };
+  const result = await run({ ...base, ...measured }, (ms, status) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
   return {
@@ -62,4 +65,50 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
       duration: result.duration,
     },
   };
+}
+
+/**
+ * Several URLs measured in alternation: `rounds` rounds, each giving every
+ * URL `seconds / rounds`, so load from elsewhere on a shared machine hits
+ * all of them alike. One warm-up per URL first.
+ */
+export async function loadAlternating(
+  urls: string[],
+  opts: Omit<LoadOptions, "url" | "amount">,
+  rounds: number,
+): Promise<LoadResult[]> {
+  const base = { headers: opts.headers, connections: opts.connections, pipelining: 1, timeout: 10 };
+  if (opts.warmupSeconds > 0) for (const url of urls) await run({ ...base, url, duration: opts.warmupSeconds });
+  const perRound = Math.max(1, Math.round(opts.seconds / rounds));
+  const totals = urls.map(() => ({ ok: 0, non2xx: 0, errors: 0, timeouts: 0, duration: 0, latencies: [] as number[] }));
+  const autocannonRuns = urls.map(() => [] as autocannon.Result[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, url] of urls.entries()) {
+      const total = totals[i];
+      const result = await run({ ...base, url, duration: perRound }, (ms, status) => {
+        if (status >= 200 && status < 300) total.latencies.push(ms);
+      });
+      total.ok += result["2xx"];
+      total.non2xx += result.non2xx;
+      total.errors += result.errors;
+      total.timeouts += result.timeouts;
+      total.duration += result.duration;
+      autocannonRuns[i].push(result);
+    }
+  }
+  return totals.map((total, i) => ({
+    requestsPerSecond: total.ok / total.duration,
+    p50Ms: percentile(total.latencies, 50),
+    p99Ms: percentile(total.latencies, 99),
+    ok: total.ok,
+    non2xx: total.non2xx,
+    errors: total.errors,
+    timeouts: total.timeouts,
+    autocannon: {
+      requestsAverage: total.ok / total.duration,
+      p50: Math.max(...autocannonRuns[i].map((r) => r.latency.p50)),
+      p99: Math.max(...autocannonRuns[i].map((r) => r.latency.p99)),
+      duration: total.duration,
+    },
+  }));
 }

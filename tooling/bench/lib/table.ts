@@ -1,7 +1,5 @@
-/** Result rows, markdown tables and the JSON results file. */
+/** Result rows, goals and their markdown tables. */
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { round } from "./stats";
 
 export interface Row {
@@ -18,10 +16,25 @@ export interface Row {
   pass: boolean | null;
 }
 
+/** One of the issue's goals, as a measured ratio (or value) against its target. */
+export interface Goal {
+  /** "1", "2", "3a", ...: the goal's number in docs/performance.md. */
+  id: string;
+  title: string;
+  /** What was measured, e.g. 1.42 (a ratio) or 2310 (ms). */
+  measured: number;
+  /** How to print `measured`, e.g. "1.42x" or "2.3 s". */
+  shown: string;
+  target: string;
+  met: boolean;
+}
+
 export interface BenchResult {
   name: string;
   title: string;
   rows: Row[];
+  /** Goals this benchmark decides. */
+  goals?: Goal[];
   /** Extra lines printed under the table (largest chunks, caveats). */
   notes: string[];
   /** Raw numbers for the JSON file. */
@@ -66,13 +79,13 @@ export function printResult(result: BenchResult): void {
   console.log(out.join("\n"));
 }
 
-export function writeResults(file: string, payload: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  // NaN/Infinity are not JSON: write them as null.
-  const json = JSON.stringify(
-    payload,
-    (_key, value) => (typeof value === "number" && !Number.isFinite(value) ? null : value),
-    2,
-  );
-  writeFileSync(file, json + "\n");
+export function goal(id: string, title: string, measured: number, shown: string, target: string, met: boolean): Goal {
+  return { id, title, measured, shown, target, met: Number.isFinite(measured) && met };
+}
+
+export function goalsTable(goals: Goal[]): string {
+  const lines = ["| goal | measured | target | |", "|---|---:|---|---|"];
+  for (const g of goals)
+    lines.push(`| ${g.id}. ${g.title} | ${g.shown} | ${g.target} | ${g.met ? "MET" : "**MISSED**"} |`);
+  return lines.join("\n");
 }
