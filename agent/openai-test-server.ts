@@ -11,7 +11,7 @@ export type ModelServerMode =
   | { kind: "status"; status: number; message: string }
   | { kind: "hang" };
 
-export interface RecordedRequest {
+interface RecordedRequest {
   body: { model?: string; stream?: boolean; messages?: { role: string; content: unknown }[] };
   authorization: string | undefined;
   /** The client went away before the response was finished (Stop, timeout). */

@@ -5,7 +5,7 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { ChatTurn } from "./brain/types";
 
-export interface ThreadJob {
+interface ThreadJob {
   readonly controller: AbortController;
   readonly startedAt: Date;
   statusText: string;

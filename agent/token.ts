@@ -67,7 +67,7 @@ export function roomUrl(target: RoomTarget, room: string): string {
  * broadcast (it only answers the person who asked), no storage, sync, queues,
  * database or containers. Widen this when your agent logic needs more.
  */
-export function agentApiScope(): ApiScope {
+function agentApiScope(): ApiScope {
   return new ApiScope({
     messaging: new MessagingGrant({ send: true, list: true, broadcast: false }),
     agents: new AgentsGrant({

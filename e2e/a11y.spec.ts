@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
-import { expect, RoomPage, signIn, test } from "./fixtures";
+import { expect, signIn, test } from "./fixtures";
 
 /** Serious and critical WCAG 2 A/AA violations on the page as it is now, as readable strings. */
 async function seriousViolations(page: Page): Promise<string[]> {

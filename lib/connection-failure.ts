@@ -1,6 +1,6 @@
 import { RoomConnectionError } from "@/lib/fetch-room-connection";
 
-export type FailureKind =
+type FailureKind =
   | "signed_out"
   | "forbidden"
   | "invalid_room"

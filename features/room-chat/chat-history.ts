@@ -3,7 +3,7 @@ import { createStore } from "zustand/vanilla";
 /** Messages kept in memory per room; older ones scroll away. */
 export const CHAT_HISTORY_LIMIT = 500;
 
-export type ChatStatus = "sending" | "sent" | "failed" | "received";
+type ChatStatus = "sending" | "sent" | "failed" | "received";
 
 export interface ChatLine {
   id: string;

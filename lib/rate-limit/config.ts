@@ -16,7 +16,7 @@ export interface RateLimitConfig {
   redisUrl: string | undefined;
 }
 
-export const RATE_LIMIT_DEFAULTS = {
+const RATE_LIMIT_DEFAULTS = {
   RATE_LIMIT_WINDOW_SECONDS: 60,
   RATE_LIMIT_ROOM_CONNECTION_PER_USER: 60,
   RATE_LIMIT_ROOM_CONNECTION_PER_IP: 300,

@@ -181,6 +181,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     const reassembler = new MessageReassembler(maxMessageBytes);
     let protocolErrors = 0;
     // Assigned right below; closeWith can only run after join().
+    // eslint-disable-next-line prefer-const -- closeWith (above the join) reads it before it is assigned
     let participant: Participant | undefined;
 
     const closeWith = (code: number, reason: string): void => {
