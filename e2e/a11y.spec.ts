@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Locator, Page } from "@playwright/test";
+import type { Locator, Page, WebSocketRoute } from "@playwright/test";
 import { expect, signIn, test } from "./fixtures";
 
 /** Serious and critical WCAG 2 A/AA violations on the page as it is now, as readable strings. */
@@ -28,17 +28,15 @@ for (const colorScheme of ["light", "dark"] as const) {
     test("every room view has no serious accessibility violations", async ({ page, roomPage, roomServer }) => {
       await signIn(page, "Axe");
 
-      // Connecting: hold the credentials request so the view stays put.
-      let release = () => {};
-      const held = new Promise<void>((resolve) => (release = resolve));
-      await page.route("**/api/room-connection**", async (route) => {
-        await held;
-        await route.fallback();
-      });
+      // Connecting: hold the room's socket (answered by nobody) so the view stays put.
+      const held: WebSocketRoute[] = [];
+      await page.routeWebSocket(/\/rooms\//, (socket) => void held.push(socket));
       await roomPage.open("a11y");
-      await expect(page.getByTestId("room-connecting")).toBeVisible();
+      await expect(page.getByTestId("room-connecting")).toHaveAttribute("data-phase", "connecting");
       expect(await seriousViolations(page)).toEqual([]);
-      release();
+      // Let new sockets through, and drop the held one: the page retries and connects.
+      await page.routeWebSocket(/\/rooms\//, (socket) => void socket.connectToServer());
+      for (const socket of held) await socket.close();
 
       // Connected.
       await roomPage.expectLive();
@@ -53,16 +51,16 @@ for (const colorScheme of ["light", "dark"] as const) {
       await roomServer.restart();
       await roomPage.expectLive();
 
-      // Failed.
-      await page.route("**/api/room-connection**", (route) =>
-        route.fulfill({
-          status: 403,
-          contentType: "application/json",
-          body: '{"code":"forbidden","message":"No access."}',
-        }),
-      );
+      // Failed, still retrying: the room server is down when the page loads.
+      await roomServer.stop();
       await page.reload();
-      await expect(roomPage.failure()).toBeVisible();
+      await expect(page.getByTestId("room-failed")).toContainText("Reconnecting");
+      expect(await seriousViolations(page)).toEqual([]);
+      await roomServer.restart();
+
+      // Failed for good: a room this app refuses.
+      await roomPage.open("not-an-e2e-room");
+      await expect(roomPage.failure()).toContainText("No access");
       expect(await seriousViolations(page)).toEqual([]);
     });
   });
@@ -77,7 +75,11 @@ async function tabTo(page: Page, target: Locator) {
   throw new Error(`Tab never reached ${target}`);
 }
 
-test("keyboard only: sign in, join a room, send a message, retry a failed connection", async ({ page, roomPage }) => {
+test("keyboard only: sign in, join a room, send a message, retry a failed connection", async ({
+  page,
+  roomPage,
+  roomServer,
+}) => {
   await page.goto("/signin");
   await tabTo(page, page.getByLabel("Display name"));
   await page.keyboard.type("Keys");

@@ -24,7 +24,8 @@ test("reconnects by itself with fresh credentials after the room server restarts
   await bob.expectLive();
   await alice.send("before the outage");
   await expect(bob.messages().last()).toContainText("before the outage");
-  expect(aliceCalls).toEqual([200]);
+  // The first credentials came with the page itself (minted by its server component).
+  expect(aliceCalls).toEqual([]);
 
   await roomServer.stop();
   await expect(alice.page.getByTestId("room-reconnecting")).toBeVisible({ timeout: 2_000 });
@@ -39,8 +40,8 @@ test("reconnects by itself with fresh credentials after the room server restarts
   await expect(alice.page.locator('[data-connection="live"]')).toBeVisible({ timeout: 5_000 });
   await expect(bob.page.locator('[data-connection="live"]')).toBeVisible({ timeout: 5_000 });
 
-  // Every attempt asked the route for a new token.
-  expect(aliceCalls.length).toBeGreaterThan(1);
+  // Every later attempt asked the route for a new token.
+  expect(aliceCalls.length).toBeGreaterThan(0);
   expect(aliceCalls.every((status) => status === 200)).toBe(true);
 
   // History survived the reconnect, and chat flows again both ways.
@@ -96,7 +97,8 @@ test("a session that ended (401 on reconnect) asks to sign in again, with no ret
   const signInLink = page.getByRole("link", { name: "Sign in again" });
   await expect(signInLink).toHaveAttribute("href", "/signin?callbackUrl=%2Frooms%2Fresilience");
   await page.waitForTimeout(3_000);
-  expect(calls).toEqual([200, 401]);
+  // The first connection came with the page; the reconnect asked once and stopped.
+  expect(calls).toEqual([401]);
 });
 
 test("leaving the room or switching rooms closes the socket", async ({ page, roomPage, roomServer }) => {

@@ -10,6 +10,20 @@ test("sign in, open the default room from the home page, see the connected view"
   await expect(page.getByText("No messages yet")).toBeVisible();
 });
 
+test("the room page carries its first credentials and is never cached", async ({ page, roomPage }) => {
+  await signIn(page, "Private");
+  const response = await page.goto("/rooms/lobby");
+  const cacheControl = response!.headers()["cache-control"] ?? "";
+  expect(cacheControl).toContain("private");
+  expect(cacheControl).toContain("no-store");
+  const credentialCalls: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/room-connection")) credentialCalls.push(request.url());
+  });
+  await roomPage.expectLive();
+  expect(credentialCalls).toEqual([]);
+});
+
 test("two people in one room see each other and chat both ways", async ({ browser, roomServer }) => {
   const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
   const bob = new RoomPage(await newSignedInPage(browser, "Bob"));

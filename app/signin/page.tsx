@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { signInWith } from "@/app/signin/actions";
 import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { currentUser } from "@/lib/auth/current-user";
@@ -49,37 +50,27 @@ export default async function SignInPage({
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
 
       {missing.length > 0 ? (
-        <p
-          role="alert"
-          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-        >
+        <Alert tone="error" role="alert">
           Sign-in is not configured. Missing environment variable(s): <code>{missing.join(", ")}</code>.
-        </p>
+        </Alert>
       ) : null}
 
       {invalid.length > 0 ? (
-        <p
-          role="alert"
-          data-testid="config-notice"
-          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-        >
+        <Alert tone="error" role="alert" data-testid="config-notice">
           This server has invalid settings, so some features are off until they are fixed:{" "}
           <code>{invalid.map((problem) => problem.variable).join(", ")}</code>. The server log says what is wrong.
-        </p>
+        </Alert>
       ) : null}
 
       {devLogin && env.NODE_ENV === "production" ? (
-        <p
-          data-testid="dev-login-notice"
-          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
-        >
+        <Alert tone="warning" data-testid="dev-login-notice">
           Dev sign-in enabled: anyone can sign in with any name. Unset <code>AUTH_DEV_LOGIN</code> before real users
           arrive.
-        </p>
+        </Alert>
       ) : null}
 
       {error ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
           {error}
         </p>
       ) : null}
@@ -113,7 +104,9 @@ export default async function SignInPage({
                 autoComplete="nickname"
                 placeholder="Ada"
               />
-              <p className="text-xs text-zinc-500">Dev sign-in: no password, for local development and tests.</p>
+              <p className="text-xs text-zinc-700 dark:text-zinc-300">
+                Dev sign-in: no password, for local development and tests.
+              </p>
             </div>
             <Button type="submit" variant="secondary" className="w-full">
               Sign in with a name
