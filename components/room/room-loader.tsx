@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { Component, useEffect, useState, type ReactNode } from "react";
+import { Component, type ReactNode } from "react";
 import { ConnectingView } from "@/components/room/connecting-view";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -27,19 +27,26 @@ export function RoomLoader(props: { room: string; user: RoomUser; initialConnect
   );
 }
 
-/** How long the room's code may take to arrive before we say so (a dev server compiling it takes a few seconds). */
-const SLOW_LOAD_MS = 20_000;
-
+/**
+ * Shown (server-rendered) while the room's code loads. If it never arrives
+ * (offline, blocked, a dev server still compiling), a notice with a plain
+ * reload link fades in after 20 s by CSS alone: it works even when the page's
+ * JavaScript never runs.
+ */
 function LoadingRoom() {
-  const [slow, setSlow] = useState(false);
-  useEffect(() => {
-    const timer = setTimeout(() => setSlow(true), SLOW_LOAD_MS);
-    return () => clearTimeout(timer);
-  }, []);
   return (
     <div className="space-y-3">
       <ConnectingView phase="loading" />
-      {slow ? <ReloadNotice message="The room is taking longer than usual to load." /> : null}
+      <Alert
+        tone="warning"
+        data-testid="room-load-slow"
+        className="invisible mx-auto max-w-md animate-[appear_0s_20s_forwards] space-y-2"
+      >
+        <p>The room is taking longer than usual to load.</p>
+        <a href="" className="font-medium underline">
+          Reload
+        </a>
+      </Alert>
     </div>
   );
 }
