@@ -28,4 +28,6 @@ export const E2E_ROOMS = [
   "switch-b",
   "hands",
   "a11y",
+  "agents",
+  "agents-custom",
 ];
