@@ -22,7 +22,7 @@ class AgentsTab {
   }
 
   replies() {
-    return this.page.locator('[data-testid="agent-message"][data-own="false"]');
+    return this.page.locator('[data-testid="agent-message"][data-own="false"] [data-testid="chat-bubble"]');
   }
 
   status() {
@@ -70,8 +70,9 @@ test("the demo agent: listed as an agent, answers each person in their own threa
   expect(Date.now() - sentAt).toBeLessThan(3000);
   await expect(alice.agents.status()).toHaveCount(0);
 
-  // Bob's thread is his own: his greeting, none of Alice's words.
-  await bob.agents.open();
+  // Bob opens it from "Who is here". His thread is his own: his greeting, none of Alice's words.
+  await bob.roomPage.page.getByTestId("participant-list").getByRole("button", { name: demoAgent.agentName }).click();
+  await expect(bob.roomPage.page.getByRole("tab", { name: "Agents" })).toHaveAttribute("aria-selected", "true");
   await expect(bob.agents.replies().first()).toContainText("Hi Bob!");
   await bob.agents.ask(demoAgent.agentName, "who");
   await expect(bob.agents.replies().last()).toContainText("Alice");

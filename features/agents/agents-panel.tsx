@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect } from "react";
 import { useStore } from "zustand";
 import { AgentThreadView } from "@/features/agents/agent-thread-view";
 import { AgentsEmpty } from "@/features/agents/agents-empty";
@@ -15,6 +16,11 @@ export function AgentsPanel() {
   const selected = useStore(store, (state) => state.selected);
   const select = useStore(store, (state) => state.select);
   const current = selected ?? agents[0]?.name ?? null;
+
+  // The thread shown stays shown when its agent leaves (its history and a note remain).
+  useEffect(() => {
+    if (selected === null && current !== null) select(current);
+  }, [selected, current, select]);
   const names =
     current && !agents.some((agent) => agent.name === current)
       ? [...agents.map((a) => a.name), current]
