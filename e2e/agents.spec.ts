@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { DEMO_AGENT_ROOM, expect, test } from "./agent-fixtures";
-import { newSignedInPage, RoomPage } from "./fixtures";
+import { seriousViolations } from "./axe";
+import { newSignedInPage, RoomPage, signIn } from "./fixtures";
 import { ScriptedAgent } from "./scripted-agent";
 import { joinWithSdk, userToken } from "./sdk-client";
 
@@ -177,3 +178,29 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
   again.leave();
   await page.context().close();
 });
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`the Agents tab has no serious accessibility violations (${colorScheme})`, async ({ browser }) => {
+    const room = "agents-custom";
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await signIn(page, "Axe");
+    const roomPage = new RoomPage(page);
+    await roomPage.open(room);
+    await roomPage.expectLive();
+    const agents = new AgentsTab(page);
+    await agents.open();
+    await expect(page.getByTestId("agents-empty")).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const bot = new ScriptedAgent(room, "echo-bot", 5000);
+    await bot.join();
+    await expect(agents.replies()).toHaveCount(1);
+    await agents.ask("echo-bot", "a long question\n".repeat(40));
+    await expect(agents.status()).toBeVisible();
+    await expect(page.getByRole("button", { name: "Show more" })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    bot.leave();
+    await context.close();
+  });
+}

@@ -26,7 +26,7 @@ export class ScriptedAgent {
       room: this.room,
       agentName: this.name,
     });
-    const { client, seen } = await joinWithSdk(this.room, jwt, (message) => void this.onMessage(message));
+    const { client, seen } = await joinWithSdk(this.room, jwt, (message) => this.onMessage(message).catch(() => {}));
     this.client = client;
     this.seen = seen;
   }
