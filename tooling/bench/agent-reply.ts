@@ -140,7 +140,7 @@ export async function agentReply(ctx: BenchContext): Promise<Omit<BenchResult, "
       ],
       notes: [
         `${RUNS} round trips each after ${WARMUP} warm-up, interleaved; offline brain ("ping" -> "pong"); agent per-sender rate limit lifted for the run.`,
-        "App: keydown of Enter -> reply bubble laid out (MutationObserver, page clock); includes the agent's status attribute updates, as the UI waits for the reply only.",
+        "App: keydown of Enter -> reply bubble laid out (MutationObserver, page clock). Both sides include the agent setting its status attributes before it replies.",
       ],
       details: { appSamples, bareSamples },
     };
