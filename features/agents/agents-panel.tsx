@@ -21,6 +21,7 @@ export function AgentsPanel() {
   useEffect(() => {
     if (selected === null && current !== null) select(current);
   }, [selected, current, select]);
+
   const names =
     current && !agents.some((agent) => agent.name === current)
       ? [...agents.map((a) => a.name), current]
