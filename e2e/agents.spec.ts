@@ -50,10 +50,12 @@ test("the demo agent: listed as an agent, answers each person in their own threa
   demoAgent,
 }) => {
   test.setTimeout(90_000);
+  // The agent outlives a test (it is the worker's) and greets each person's thread once: fresh names per run.
+  const run = Math.random().toString(36).slice(2, 6);
   // A real SDK client in the room, listening to everything the pages send to everyone.
   const observer = await joinWithSdk(DEMO_AGENT_ROOM, await userToken(DEMO_AGENT_ROOM, "Observer"));
-  const alice = await person(browser, "Alice", DEMO_AGENT_ROOM);
-  const bob = await person(browser, "Bob", DEMO_AGENT_ROOM);
+  const alice = await person(browser, `Alice ${run}`, DEMO_AGENT_ROOM);
+  const bob = await person(browser, `Bob ${run}`, DEMO_AGENT_ROOM);
 
   const agentEntry = alice.roomPage.page.locator('[data-testid="participant"][data-role="agent"]');
   await expect(agentEntry).toContainText(demoAgent.agentName);
@@ -61,7 +63,7 @@ test("the demo agent: listed as an agent, answers each person in their own threa
 
   await alice.agents.open();
   await expect(alice.agents.agents()).toHaveText([demoAgent.agentName]);
-  await expect(alice.agents.replies().first()).toContainText("Hi Alice!");
+  await expect(alice.agents.replies().first()).toContainText(`Hi Alice ${run}!`);
 
   const sentAt = Date.now();
   await alice.agents.ask(demoAgent.agentName, "ping");
@@ -74,10 +76,10 @@ test("the demo agent: listed as an agent, answers each person in their own threa
   // Bob opens it from "Who is here". His thread is his own: his greeting, none of Alice's words.
   await bob.roomPage.page.getByTestId("participant-list").getByRole("button", { name: demoAgent.agentName }).click();
   await expect(bob.roomPage.page.getByRole("tab", { name: "Agents" })).toHaveAttribute("aria-selected", "true");
-  await expect(bob.agents.replies().first()).toContainText("Hi Bob!");
+  await expect(bob.agents.replies().first()).toContainText(`Hi Bob ${run}!`);
   await bob.agents.ask(demoAgent.agentName, "who");
   await expect(bob.agents.replies().last()).toContainText("Alice");
-  await expect(bob.agents.messages()).toHaveText([/Hi Bob!/, /who/, /Alice/]);
+  await expect(bob.agents.messages()).toHaveText([/Hi Bob \w+!/, /who/, /Alice/]);
   await expect(alice.agents.messages()).toHaveCount(3);
 
   // Room chat between the two still works, under MeshAgent's room-chat type.
@@ -99,13 +101,13 @@ test("the demo agent: listed as an agent, answers each person in their own threa
   await expect(bob.roomPage.messages().last()).toContainText("Hello Bob");
   await alice.roomPage.page.getByRole("tab", { name: "Agents" }).click();
   await bob.roomPage.page.getByRole("tab", { name: "Agents" }).click();
-  await expect(alice.agents.messages()).toHaveText([/Hi Alice!/, /ping/, /pong/]);
-  await expect(bob.agents.messages()).toHaveText([/Hi Bob!/, /who/, /Alice/]);
+  await expect(alice.agents.messages()).toHaveText([/Hi Alice \w+!/, /ping/, /pong/]);
+  await expect(bob.agents.messages()).toHaveText([/Hi Bob \w+!/, /who/, /Alice/]);
 
   // The agent is back (it rejoins by itself), remembers the thread and answers again.
   await expect(agentEntry).toContainText(demoAgent.agentName, { timeout: 10_000 });
   await alice.agents.ask(demoAgent.agentName, "ping");
-  await expect(alice.agents.replies()).toHaveText([/Hi Alice!/, /pong/, /pong/]);
+  await expect(alice.agents.replies()).toHaveText([/Hi Alice \w+!/, /pong/, /pong/]);
 
   await alice.roomPage.page.context().close();
   await bob.roomPage.page.context().close();
