@@ -31,4 +31,6 @@ export const E2E_ROOMS = [
   "hostile",
   "flood",
   "fuzz",
+  "agents",
+  "agents-custom",
 ];

@@ -1,3 +1,4 @@
+import { AgentsTab } from "@/features/agents/agents-tab";
 import { ParticipantList } from "@/features/participants/participant-list";
 import { RaiseHand } from "@/features/raise-hand/raise-hand";
 import { RoomChat } from "@/features/room-chat/room-chat";
@@ -11,4 +12,5 @@ export const ROOM_FEATURES: RoomFeature[] = [
   { id: "participants", title: "Who is here", slot: "sidebar", Component: ParticipantList },
   { id: "raise-hand", title: "Raise hand", slot: "sidebar", Component: RaiseHand },
   { id: "room-chat", title: "Room chat", slot: "main", Component: RoomChat },
+  { id: "agents", title: "Agents", slot: "main", Component: AgentsTab },
 ];

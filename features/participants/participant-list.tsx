@@ -1,12 +1,21 @@
 "use client";
 
+import { useStore } from "zustand";
 import { Badge } from "@/components/ui/badge";
-import { useParticipants, useRoom } from "@/lib/room/use-room";
+import { AGENT_THREADS_STORE, createAgentThreads } from "@/features/agents/agent-threads";
+import type { RoomFeatureProps } from "@/lib/room/room-feature";
+import { useParticipants, useRoom, useRoomStore } from "@/lib/room/use-room";
 
 /** Who is here: you first, then everyone else (agents first), as the roster knows them. */
-export function ParticipantList() {
+export function ParticipantList({ openFeature }: RoomFeatureProps) {
   const { user } = useRoom();
   const participants = useParticipants();
+  const selectAgent = useStore(useRoomStore(AGENT_THREADS_STORE, createAgentThreads), (state) => state.select);
+
+  function talkTo(agentName: string) {
+    selectAgent(agentName);
+    openFeature("agents");
+  }
 
   return (
     <section aria-labelledby="participants-heading" className="space-y-3">
@@ -30,7 +39,18 @@ export function ParticipantList() {
             className="flex min-w-0 flex-wrap items-center gap-x-2"
           >
             <span className="size-2 shrink-0 rounded-full bg-emerald-500" aria-hidden />
-            <span className="truncate">{participant.name}</span>
+            {participant.role === "agent" ? (
+              <button
+                type="button"
+                title={`Talk to ${participant.name}`}
+                onClick={() => talkTo(participant.name)}
+                className="truncate rounded-sm underline decoration-dotted underline-offset-2 hover:decoration-solid focus-visible:outline-2 focus-visible:outline-blue-500"
+              >
+                {participant.name}
+              </button>
+            ) : (
+              <span className="truncate">{participant.name}</span>
+            )}
             {participant.role === "user" ? null : (
               <Badge tone={participant.role === "agent" ? "agent" : "neutral"}>{participant.role}</Badge>
             )}

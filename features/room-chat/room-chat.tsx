@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { ChatBubble } from "@/features/room-chat/chat-bubble";
+import { ChatBubble } from "@/components/ui/chat-bubble";
 import { CHAT_MAX_LENGTH } from "@/features/room-chat/room-chat-message";
 import { useRoomChat } from "@/features/room-chat/use-room-chat";
 import { cn } from "@/lib/cn";
