@@ -1,6 +1,6 @@
 import type { ComponentType } from "react";
 
-interface RoomFeatureProps {
+export interface RoomFeatureProps {
   /** Show another main-area feature (by id), e.g. a participant list opening an agent's thread. */
   openFeature: (id: string) => void;
 }

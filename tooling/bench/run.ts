@@ -11,6 +11,7 @@
  */
 
 import os from "node:os";
+import { agentReply } from "./agent-reply";
 import { appMemory } from "./app-memory";
 import { fanout } from "./fanout";
 import { firstVisit } from "./first-visit";
@@ -20,6 +21,7 @@ import { installExitHooks, stopAll } from "./lib/proc";
 import { datedResultsFile, writeResults } from "./lib/results";
 import { goalsTable, printResult, type BenchResult } from "./lib/table";
 import { pageJs } from "./page-js";
+import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
 
@@ -47,7 +49,9 @@ const BENCHES: Registered[] = [
   { name: "token-route", aliases: ["token"], run: tokenRoute, needs: "app" },
   { name: "app-memory", aliases: ["memory", "mem"], run: appMemory, needs: "app" },
   { name: "first-visit", aliases: ["first", "dev"], run: firstVisit, needs: "alone" },
+  { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
+  { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
 ];
 
 function usage(): never {
