@@ -74,6 +74,14 @@ describe("room target and token", () => {
     expect(roomUrl(target, "lobby")).toBe("ws://127.0.0.1:7799/rooms/lobby");
   });
 
+  it("reads the local room's variables even under NODE_ENV=production, and only when it uses the local room", () => {
+    const env = readAgentEnv({ NODE_ENV: "production", DEV_ROOM_PORT: "7799", DEV_ROOM_SECRET: "s3cret" });
+    expect(resolveRoomTarget(env, NO_ROOT)).toMatchObject({ apiUrl: "ws://127.0.0.1:7799", secret: "s3cret" });
+    expect(configError({ NODE_ENV: "production", DEV_ROOM_PORT: "abc" }).variables).toEqual(["DEV_ROOM_PORT"]);
+    const cloud = readAgentEnv({ MESHAGENT_API_KEY: encodeApiKey(KEY), DEV_ROOM_PORT: "abc" });
+    expect(resolveRoomTarget(cloud, NO_ROOT).where).toBe("meshagent-api-key");
+  });
+
   it("uses MeshAgent cloud with MESHAGENT_API_KEY, signing with the key's secret, id and project", async () => {
     const options = demoAgentOptionsFromEnv(
       readAgentEnv({ MESHAGENT_API_KEY: encodeApiKey(KEY), AGENT_ROOMS: "lobby" }),

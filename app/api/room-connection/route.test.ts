@@ -268,6 +268,12 @@ describe("GET /api/room-connection", () => {
     expect((await get("?room=lobby")).status).toBe(200);
   });
 
+  it("ignores the demo agent's variables, even invalid ones: they belong to another program", async () => {
+    vi.stubEnv("OPENAI_BASE_URL", "ftp://x");
+    vi.stubEnv("AGENT_NAME", "has/slash");
+    expect((await get("?room=lobby")).status).toBe(200);
+  });
+
   it("an unexpected failure is a generic 500 JSON, logged, with no stack in the body", async () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
     // A secret no earlier test used, so the signing key is imported (and fails) now, after the session was read.
