@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expect, newSignedInPage, RoomPage, test } from "./fixtures";
-import { joinAsHostileParticipant, seeded } from "./hostile-participant";
+import { prng } from "../tooling/testing/prng";
+import { joinAsHostileParticipant } from "./hostile-participant";
 
 /** Collects a page's uncaught errors into `errors` as they happen. */
 function watchErrors(page: Page, errors: string[]) {
@@ -121,7 +122,7 @@ test("fuzz: random attributes and payloads of every known type from a hostile pa
   await bob.expectLive();
   const mallory = await joinAsHostileParticipant(browser, "Mallory", "fuzz");
 
-  const random = seeded(1234);
+  const random = prng(1234);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const value = (depth = 0): unknown =>
     pick([

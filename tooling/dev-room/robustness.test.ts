@@ -3,16 +3,8 @@
 
 import { beforeEach, describe, expect, it } from "vitest";
 import { RoomServerException, type RoomClient, type RoomMessageEvent } from "@meshagent/meshagent";
-import {
-  useHarness,
-  RawClient,
-  prng,
-  rawDataPacket,
-  rawHeaderPacket,
-  sdkToken,
-  waitFor,
-  withTimeout,
-} from "./test-helpers";
+import { useHarness, RawClient, rawDataPacket, rawHeaderPacket, sdkToken, waitFor, withTimeout } from "./test-helpers";
+import { prng } from "../testing/prng";
 import { encodeMessage, packMessage } from "./framing";
 
 const h = useHarness({ start: false });

@@ -3,6 +3,7 @@
 // gets an answer, the server stays up, nothing escapes the room folder, and
 // the honest clients' files and shared document are unaffected.
 
+import { prng } from "../testing/prng";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
@@ -25,18 +26,6 @@ afterEach(async () => {
   await h.cleanup();
   await fs.rm(dataDir, { recursive: true, force: true });
 });
-
-/** mulberry32: small, seedable, good enough to make the fuzz reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DOC = "notes/shared.notes";
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect, vi } from "vitest";
 import { WebSocket } from "ws";
 import { SignJWT } from "jose";
 import { ApiScope, ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
+import { waitFor, withTimeout } from "../testing/wait";
 import { startDevRoomServer, type DevRoomServer, type DevRoomServerOptions } from "./server";
 import {
   MessageReassembler,
@@ -60,26 +61,6 @@ export function silenceSdkNoise(): void {
     if (typeof args[0] === "string" && args[0].startsWith("No handler for message type messaging.send")) return;
     warn(...args);
   });
-}
-
-/** mulberry32: small, seedable, good enough to make the fuzz reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export interface ConnectedClient {
@@ -178,18 +159,6 @@ export function useHarness({ start = true }: { start?: boolean } = {}): Harness 
     expect(h.interleavings.splice(0)).toEqual([]);
   });
   return h;
-}
-
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -325,3 +294,5 @@ export function rawDataPacket(id: number, index: number, chunk: Uint8Array): Uin
   frame.set(chunk, 12);
   return frame;
 }
+
+export { waitFor, withTimeout };
