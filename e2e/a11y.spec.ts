@@ -54,13 +54,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await roomPage.expectLive();
 
       // Failed.
-      await page.route("**/api/room-connection**", (route) =>
-        route.fulfill({
-          status: 403,
-          contentType: "application/json",
-          body: '{"code":"forbidden","message":"No access."}',
-        }),
-      );
+      await refuseRoomConnection(page, 403, "forbidden", "No access.");
       await page.reload();
       await expect(roomPage.failure()).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
@@ -69,6 +63,13 @@ for (const colorScheme of ["light", "dark"] as const) {
 }
 
 /** Presses Tab until `target` has focus (at most 40 times), as a keyboard user would. */
+/** From now on the page's room-connection requests get this error answer. */
+async function refuseRoomConnection(page: Page, status: number, code: string, message: string) {
+  await page.route("**/api/room-connection**", (route) =>
+    route.fulfill({ status, contentType: "application/json", body: JSON.stringify({ code, message }) }),
+  );
+}
+
 async function tabTo(page: Page, target: Locator) {
   for (let presses = 0; presses < 40; presses++) {
     if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
@@ -93,13 +94,7 @@ test("keyboard only: sign in, join a room, send a message, retry a failed connec
   await page.keyboard.press("Enter");
   await expect(roomPage.messages().last()).toHaveAttribute("data-status", "sent");
 
-  await page.route("**/api/room-connection**", (route) =>
-    route.fulfill({
-      status: 503,
-      contentType: "application/json",
-      body: '{"code":"not_configured","message":"Down for a test."}',
-    }),
-  );
+  await refuseRoomConnection(page, 503, "not_configured", "Down for a test.");
   await page.reload();
   await expect(roomPage.failure()).toContainText("Down for a test.");
   await page.unroute("**/api/room-connection**");

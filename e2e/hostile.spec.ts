@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { expect, newSignedInPage, RoomPage, test } from "./fixtures";
 import { prng } from "../tooling/testing/prng";
 import { joinAsHostileParticipant } from "./hostile-participant";
@@ -9,6 +9,19 @@ function watchErrors(page: Page, errors: string[]) {
 }
 
 /** The display names in a page's "who is here" list (without badges or rename notes). */
+/** Alice and Bob signed in and live in `room`, their uncaught page errors collected in `errors`. */
+async function aliceAndBobIn(browser: Browser, room: string) {
+  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
+  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
+  const errors: string[] = [];
+  for (const { page } of [alice, bob]) watchErrors(page, errors);
+  await alice.open(room);
+  await bob.open(room);
+  await alice.expectLive();
+  await bob.expectLive();
+  return { alice, bob, errors };
+}
+
 async function listedNames(room: RoomPage): Promise<string[]> {
   return room
     .participants()
@@ -16,14 +29,7 @@ async function listedNames(room: RoomPage): Promise<string[]> {
 }
 
 test("a hostile participant cannot break, rename or fake anyone in the room (D3, D4, D5, D20)", async ({ browser }) => {
-  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
-  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
-  const errors: string[] = [];
-  for (const room of [alice, bob]) watchErrors(room.page, errors);
-  await alice.open("hostile");
-  await bob.open("hostile");
-  await alice.expectLive();
-  await bob.expectLive();
+  const { alice, bob, errors } = await aliceAndBobIn(browser, "hostile");
 
   const mallory = await joinAsHostileParticipant(browser, "Mallory", "hostile");
   await expect(alice.participants()).toHaveCount(2);
@@ -112,14 +118,7 @@ test("a sender of 50 one-megabyte broadcasts cannot evict or starve a browser (D
 test("fuzz: random attributes and payloads of every known type from a hostile participant; honest chat loses nothing", async ({
   browser,
 }) => {
-  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
-  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
-  const errors: string[] = [];
-  for (const room of [alice, bob]) watchErrors(room.page, errors);
-  await alice.open("fuzz");
-  await bob.open("fuzz");
-  await alice.expectLive();
-  await bob.expectLive();
+  const { alice, bob, errors } = await aliceAndBobIn(browser, "fuzz");
   const mallory = await joinAsHostileParticipant(browser, "Mallory", "fuzz");
 
   const random = prng(1234);
