@@ -10,7 +10,13 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tooling/**/*.test.ts", "lib/**/*.test.ts", "app/**/*.test.ts", "features/**/*.test.ts", "agent/**/*.test.ts"],
+    include: [
+      "tooling/**/*.test.ts",
+      "lib/**/*.test.ts",
+      "app/**/*.test.ts",
+      "features/**/*.test.ts",
+      "agent/**/*.test.ts",
+    ],
     environment: "node",
     testTimeout: 15_000,
     // next-auth imports "next/server" without an extension; let Vite resolve it.

@@ -74,6 +74,14 @@ describe("room target and token", () => {
     expect(roomUrl(target, "lobby")).toBe("ws://127.0.0.1:7799/rooms/lobby");
   });
 
+  it("reads the local room's variables even under NODE_ENV=production, and only when it uses the local room", () => {
+    const env = readAgentEnv({ NODE_ENV: "production", DEV_ROOM_PORT: "7799", DEV_ROOM_SECRET: "s3cret" });
+    expect(resolveRoomTarget(env, NO_ROOT)).toMatchObject({ apiUrl: "ws://127.0.0.1:7799", secret: "s3cret" });
+    expect(configError({ NODE_ENV: "production", DEV_ROOM_PORT: "abc" }).variables).toEqual(["DEV_ROOM_PORT"]);
+    const cloud = readAgentEnv({ MESHAGENT_API_KEY: encodeApiKey(KEY), DEV_ROOM_PORT: "abc" });
+    expect(resolveRoomTarget(cloud, NO_ROOT).where).toBe("meshagent-api-key");
+  });
+
   it("uses MeshAgent cloud with MESHAGENT_API_KEY, signing with the key's secret, id and project", async () => {
     const options = demoAgentOptionsFromEnv(
       readAgentEnv({ MESHAGENT_API_KEY: encodeApiKey(KEY), AGENT_ROOMS: "lobby" }),
@@ -104,24 +112,19 @@ describe("room target and token", () => {
     const claims = decodeJwt(jwt);
     expect(claims.name).toBe("assistant");
     expect(claims.exp).toBe(Math.floor(now.getTime() / 1000) + 15 * 60);
-    expect(claims.grants).toEqual([
+    const [room, role, api] = claims.grants as { name: string; scope: Record<string, Record<string, boolean>> }[];
+    expect([room, role]).toEqual([
       { name: "room", scope: "lobby" },
       { name: "role", scope: "agent" },
-      {
-        name: "api",
-        scope: {
-          messaging: { send: true, list: true, broadcast: false },
-          agents: {
-            registerAgent: false,
-            registerPublicToolkit: false,
-            registerPrivateToolkit: false,
-            call: false,
-            useAgents: false,
-            useTools: false,
-          },
-        },
-      },
     ]);
+    expect(api.name).toBe("api");
+    expect(Object.keys(api.scope)).toEqual(["messaging", "agents"]);
+    expect(api.scope.messaging).toEqual({ send: true, list: true, broadcast: false });
+    // The SDK defaults every agents field to true: each of the six must be spelled out as false.
+    expect(Object.keys(api.scope.agents).sort()).toEqual(
+      ["call", "registerAgent", "registerPrivateToolkit", "registerPublicToolkit", "useAgents", "useTools"].sort(),
+    );
+    expect(Object.values(api.scope.agents).every((allowed) => allowed === false)).toBe(true);
     const check = await verifyRoomToken(jwt, "s3cret", "lobby");
     expect(check).toMatchObject({
       ok: true,

@@ -6,7 +6,7 @@ import { MAX_TEXT_LENGTH, parseIncoming, threadPath, threadUserOf } from "./cont
 import { createOfflineBrain } from "./brain/offline";
 import { BrainError, type Brain, type BrainRequest } from "./brain/types";
 import { MAX_REPLY_LENGTH, ThreadAgent, type ThreadAgentOptions } from "./handler";
-import { prng } from "../tooling/dev-room/test-helpers";
+import { prng } from "../tooling/testing/prng";
 import { RecordingPort } from "./test-support";
 
 const alice = { id: "p-alice", name: "alice", role: "user" };

@@ -6,7 +6,8 @@ import { createModelBrain } from "./brain/model";
 import { createOfflineBrain } from "./brain/offline";
 import type { Brain } from "./brain/types";
 import { RoomConnection, roomPort } from "./connection";
-import { DEFAULT_AGENT_NAME, agentRooms, type AgentEnv } from "./env";
+import { DEFAULT_AGENT_NAME } from "../lib/env";
+import { agentRooms, type AgentEnv } from "./env";
 import { ThreadAgent, type ThreadAgentOptions } from "./handler";
 import { resolveRoomTarget, roomUrl, signAgentToken, type RoomTarget } from "./token";
 

@@ -2,7 +2,7 @@
  * `npm run agent`: the demo agent on its own, in the rooms of AGENT_ROOMS.
  * With MESHAGENT_API_KEY (or MESHAGENT_SECRET) it joins MeshAgent cloud;
  * otherwise the local dev room of `npm run dev` / `npm run dev:room`, waiting
- * for it if it is not up yet. Ctrl-C stops it. Variables: agent/env.ts.
+ * for it if it is not up yet. Ctrl-C stops it. Variables: agent/env.ts (parsed by lib/env.ts).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,16 +1,10 @@
 // The agent signs its own participant tokens, on the machine it runs on: with
 // the local dev room's secret, or with the MeshAgent project's API key.
 
-import {
-  AgentsGrant,
-  ApiScope,
-  MessagingGrant,
-  ParticipantToken,
-  parseApiKey,
-  websocketRoomUrl,
-} from "@meshagent/meshagent";
+import { AgentsGrant, ApiScope, MessagingGrant, ParticipantToken, websocketRoomUrl } from "@meshagent/meshagent";
+import { MESHAGENT_CLOUD_URL } from "../lib/env";
 import { loadDevSecrets } from "../tooling/dev-room/dev-secrets";
-import { AgentConfigError, MESHAGENT_CLOUD_URL, usesMeshAgentCredentials, type AgentEnv } from "./env";
+import { AgentConfigError, usesMeshAgentCredentials, type AgentEnv } from "./env";
 
 /** Where the agent's rooms live and what signs its tokens. */
 export interface RoomTarget {
@@ -28,12 +22,7 @@ const AGENT_TOKEN_TTL_SECONDS = 15 * 60;
 export function resolveRoomTarget(env: AgentEnv, repoRoot: string): RoomTarget {
   const apiUrl = env.MESHAGENT_API_URL ?? MESHAGENT_CLOUD_URL;
   if (env.MESHAGENT_API_KEY) {
-    let key: ReturnType<typeof parseApiKey>;
-    try {
-      key = parseApiKey(env.MESHAGENT_API_KEY);
-    } catch {
-      throw new AgentConfigError(["MESHAGENT_API_KEY"], "MESHAGENT_API_KEY is not a valid MeshAgent API key (ma-…).");
-    }
+    const key = env.MESHAGENT_API_KEY;
     return { where: "meshagent-api-key", apiUrl, secret: key.secret, projectId: key.projectId, keyId: key.id };
   }
   if (usesMeshAgentCredentials(env)) {

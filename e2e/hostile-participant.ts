@@ -21,15 +21,3 @@ export async function joinAsHostileParticipant(browser: Browser, name: string, r
   await client.messaging.enable();
   return client;
 }
-
-/** A repeatable stream of numbers in [0, 1), so a failing fuzz run can be replayed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { expect, newSignedInPage, RoomPage, test } from "./fixtures";
-import { joinAsHostileParticipant, seeded } from "./hostile-participant";
+import { prng } from "../tooling/testing/prng";
+import { joinAsHostileParticipant } from "./hostile-participant";
 
 /** Collects a page's uncaught errors into `errors` as they happen. */
 function watchErrors(page: Page, errors: string[]) {
@@ -8,6 +9,19 @@ function watchErrors(page: Page, errors: string[]) {
 }
 
 /** The display names in a page's "who is here" list (without badges or rename notes). */
+/** Alice and Bob signed in and live in `room`, their uncaught page errors collected in `errors`. */
+async function aliceAndBobIn(browser: Browser, room: string) {
+  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
+  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
+  const errors: string[] = [];
+  for (const { page } of [alice, bob]) watchErrors(page, errors);
+  await alice.open(room);
+  await bob.open(room);
+  await alice.expectLive();
+  await bob.expectLive();
+  return { alice, bob, errors };
+}
+
 async function listedNames(room: RoomPage): Promise<string[]> {
   return room
     .participants()
@@ -15,14 +29,7 @@ async function listedNames(room: RoomPage): Promise<string[]> {
 }
 
 test("a hostile participant cannot break, rename or fake anyone in the room (D3, D4, D5, D20)", async ({ browser }) => {
-  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
-  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
-  const errors: string[] = [];
-  for (const room of [alice, bob]) watchErrors(room.page, errors);
-  await alice.open("hostile");
-  await bob.open("hostile");
-  await alice.expectLive();
-  await bob.expectLive();
+  const { alice, bob, errors } = await aliceAndBobIn(browser, "hostile");
 
   const mallory = await joinAsHostileParticipant(browser, "Mallory", "hostile");
   await expect(alice.participants()).toHaveCount(2);
@@ -115,17 +122,10 @@ test("a sender of 25 MB of broadcasts cannot evict or starve a browser (D7)", as
 test("fuzz: random attributes and payloads of every known type from a hostile participant; honest chat loses nothing", async ({
   browser,
 }) => {
-  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
-  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
-  const errors: string[] = [];
-  for (const room of [alice, bob]) watchErrors(room.page, errors);
-  await alice.open("fuzz");
-  await bob.open("fuzz");
-  await alice.expectLive();
-  await bob.expectLive();
+  const { alice, bob, errors } = await aliceAndBobIn(browser, "fuzz");
   const mallory = await joinAsHostileParticipant(browser, "Mallory", "fuzz");
 
-  const random = seeded(1234);
+  const random = prng(1234);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const value = (depth = 0): unknown =>
     pick([

@@ -48,12 +48,55 @@ describe("readEnv", () => {
     ["DEV_ROOM_URL", "http://127.0.0.1:7707"],
     ["AUTH_DEV_LOGIN", "yes"],
     ["AUTH_DEV_LOGIN", "1"],
+    ["RATE_LIMIT_WINDOW_SECONDS", "0"],
+    ["RATE_LIMIT_SIGN_IN_PER_IP", "1.5"],
+    ["RATE_LIMIT_ROOM_CONNECTION_PER_USER", "ten"],
+    ["REDIS_URL", "http://example.com"],
+    ["AGENT_NAME", "has/slash"],
+    ["AGENT_ROOMS", "Lobby"],
+    ["AGENT_ROOMS", Array.from({ length: 33 }, (_, i) => `r${i}`).join(",")],
+    ["AGENT_REPLY_TIMEOUT_SECONDS", "0"],
+    ["OPENAI_BASE_URL", "ftp://example.com"],
+    ["OPENAI_MODEL", "m".repeat(201)],
+    ["AGENT_MODEL_STREAMING", "maybe"],
+    ["DEV_AGENT", "no"],
   ])("names %s for %j instead of throwing", (name, value) => {
     const { problems } = readEnv({ [name]: value });
     expect(problems.map((problem) => problem.variable)).toEqual([name]);
     expect(problems[0].message).toContain(name);
     if (name !== "MESHAGENT_API_URL" || !value.includes("secret")) return;
     expect(problems[0].message).not.toContain("secret@");
+  });
+
+  it("reads the rate limits, Redis and the demo agent's variables, each with one default", () => {
+    const { env } = readEnv({});
+    expect(env).toMatchObject({
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      RATE_LIMIT_ROOM_CONNECTION_PER_USER: 60,
+      RATE_LIMIT_ROOM_CONNECTION_PER_IP: 300,
+      RATE_LIMIT_SIGN_IN_PER_NAME: 10,
+      RATE_LIMIT_SIGN_IN_PER_IP: 60,
+      AGENT_NAME: "assistant",
+      AGENT_REPLY_TIMEOUT_SECONDS: 60,
+      OPENAI_MODEL: "gpt-4o-mini",
+      AGENT_MODEL_STREAMING: true,
+      DEV_AGENT: true,
+    });
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.AGENT_ROOMS).toBeUndefined();
+    const set = readEnv({
+      REDIS_URL: " rediss://default:pw@example.upstash.io:6379 ",
+      AGENT_ROOMS: "lobby, standup",
+      AGENT_MODEL_STREAMING: "FALSE",
+      OPENAI_BASE_URL: "http://127.0.0.1:11434/v1/",
+    });
+    expect(set.problems).toEqual([]);
+    expect(set.env).toMatchObject({
+      REDIS_URL: "rediss://default:pw@example.upstash.io:6379",
+      AGENT_ROOMS: ["lobby", "standup"],
+      AGENT_MODEL_STREAMING: false,
+      OPENAI_BASE_URL: "http://127.0.0.1:11434/v1",
+    });
   });
 
   it("keeps a base URL's path and drops its trailing slash", () => {

@@ -1,10 +1,12 @@
 import { parseApiKey } from "@meshagent/meshagent";
 import { z } from "zod";
+import { AGENT_NAME_PATTERN } from "@/agent/contract";
 import { ROOM_NAME_MAX_LENGTH, ROOM_NAME_PATTERN } from "@/lib/shared/room-name";
 
 /**
  * The one reader of every environment variable, shared by the app server
- * (through lib/server/env.ts), `npm run dev`, `npm run dev:room`, the
+ * (through lib/server/env.ts), `npm run dev`, `npm run dev:room`, the demo
+ * agent (agent/env.ts), the rate limits (lib/rate-limit/config.ts), the
  * benchmarks and the tests. Each default is written here and nowhere else.
  *
  * Pure (no `server-only`) because the tsx CLIs import it; never import it
@@ -83,6 +85,22 @@ const apiKey = unset(
     .optional(),
 );
 
+/** A URL of one of `protocols`, kept whole (a Redis URL carries its password). */
+function url(protocols: readonly string[]) {
+  const error = `must be a URL starting with ${protocols.map((protocol) => `${protocol}://`).join(" or ")}`;
+  return unset(z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error }).optional());
+}
+
+const trueOrFalse = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.enum(["true", "false"], { error: 'must be "true" or "false"' }));
+
+/** "true" or "false" (any case), read as a boolean. */
+function flag(fallback: boolean) {
+  return unset(trueOrFalse.transform((value) => value === "true").default(fallback));
+}
+
 function integer(min: number, max: number) {
   const error = `must be an integer between ${min} and ${max}`;
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
@@ -98,6 +116,10 @@ const roomList = z
   )
   .pipe(z.array(roomName).min(1, { error: "must list at least one room" }));
 
+/** Where MeshAgent cloud rooms live when MESHAGENT_API_URL is unset. */
+export const MESHAGENT_CLOUD_URL = "wss://api.meshagent.com";
+export const DEFAULT_AGENT_NAME = "assistant";
+
 const schema = {
   NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
   VERCEL_ENV: text,
@@ -105,13 +127,7 @@ const schema = {
   AUTH_URL: baseUrl(["http", "https"]),
   AUTH_GITHUB_ID: text,
   AUTH_GITHUB_SECRET: text,
-  AUTH_DEV_LOGIN: unset(
-    z
-      .string()
-      .transform((value) => value.toLowerCase())
-      .pipe(z.enum(["true", "false"], { error: 'must be "true" or "false"' }))
-      .optional(),
-  ),
+  AUTH_DEV_LOGIN: unset(trueOrFalse.optional()),
   MESHAGENT_API_KEY: apiKey,
   MESHAGENT_PROJECT_ID: text,
   MESHAGENT_KEY_ID: text,
@@ -130,11 +146,51 @@ const schema = {
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
   HOST: text,
+  // Rate limits: requests per window, per user (or attempted name) and per IP.
+  RATE_LIMIT_WINDOW_SECONDS: unset(integer(1, 86_400).default(60)),
+  RATE_LIMIT_ROOM_CONNECTION_PER_USER: unset(integer(1, 1_000_000).default(60)),
+  RATE_LIMIT_ROOM_CONNECTION_PER_IP: unset(integer(1, 1_000_000).default(300)),
+  RATE_LIMIT_SIGN_IN_PER_NAME: unset(integer(1, 1_000_000).default(10)),
+  RATE_LIMIT_SIGN_IN_PER_IP: unset(integer(1, 1_000_000).default(60)),
+  /** Shared rate-limit store for all instances; unset: each instance counts in its own memory. */
+  REDIS_URL: url(["redis", "rediss"]),
+  // The demo agent (agent/): a separate program, never read by the app server.
+  /** Participant name, also its thread folder. */
+  AGENT_NAME: unset(
+    z
+      .string()
+      .regex(AGENT_NAME_PATTERN, { error: "must be 1-64 letters, digits, '.', '_' or '-'" })
+      .default(DEFAULT_AGENT_NAME),
+  ),
+  /** Rooms to join; unset: MESHAGENT_DEFAULT_ROOM. */
+  AGENT_ROOMS: unset(roomList.pipe(z.array(z.string()).max(32, { error: "must list at most 32 rooms" })).optional()),
+  /** Longest a reply may take before the user is told. */
+  AGENT_REPLY_TIMEOUT_SECONDS: unset(integer(1, 3600).default(60)),
+  /** Set: answer with a model; unset: the offline brain. */
+  OPENAI_API_KEY: text,
+  /** Any OpenAI-compatible server (Ollama, vLLM, ...); unset: OpenAI. */
+  OPENAI_BASE_URL: baseUrl(["http", "https"]),
+  OPENAI_MODEL: unset(z.string().max(200, { error: "must be at most 200 characters" }).default("gpt-4o-mini")),
+  /** false for servers that cannot stream. */
+  AGENT_MODEL_STREAMING: flag(true),
+  /** false: `npm run dev` does not start the demo agent. */
+  DEV_AGENT: flag(true),
 };
 
 export type EnvName = keyof typeof schema;
 export type Env = { [K in EnvName]: z.infer<(typeof schema)[K]> };
 export const ENV_NAMES = Object.keys(schema) as EnvName[];
+/** Read only by the demo agent: the app server ignores their problems. */
+export const AGENT_ONLY: readonly EnvName[] = [
+  "AGENT_NAME",
+  "AGENT_ROOMS",
+  "AGENT_REPLY_TIMEOUT_SECONDS",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_MODEL",
+  "AGENT_MODEL_STREAMING",
+  "DEV_AGENT",
+];
 const DEV_ONLY: readonly EnvName[] = [
   "DEV_ROOM_URL",
   "DEV_ROOM_PORT",

@@ -1,5 +1,5 @@
 import "server-only";
-import { ENV_NAMES, readEnv, type EnvName, type ReadEnv } from "@/lib/env";
+import { AGENT_ONLY, ENV_NAMES, readEnv, type EnvName, type ReadEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/server/errors";
 
 let cached: { key: string; value: ReadEnv } | null = null;
@@ -7,11 +7,15 @@ let cached: { key: string; value: ReadEnv } | null = null;
 /**
  * The app server's view of the environment (lib/env.ts), read lazily on first
  * use and again only when a variable changes (tests stub them), so a request
- * does not re-validate every variable.
+ * does not re-validate every variable. The demo agent's variables are not the
+ * app's business: a bad one must not take the app down.
  */
 export function serverEnv(): ReadEnv {
   const key = ENV_NAMES.map((name) => process.env[name] ?? "\u0000").join("\u0001");
-  if (cached?.key !== key) cached = { key, value: readEnv(process.env) };
+  if (cached?.key !== key) {
+    const { env, problems } = readEnv(process.env);
+    cached = { key, value: { env, problems: problems.filter((problem) => !AGENT_ONLY.includes(problem.variable)) } };
+  }
   return cached.value;
 }
 

@@ -8,7 +8,8 @@ describe("signInUrl", () => {
       "/signin?callbackUrl=%2Frooms%2Fa%3Fx%3D1%26y%3D2&error=CredentialsSignin",
     );
     const url = new URL(signInUrl("/rooms/é\n"), "http://localhost");
-    expect(url.searchParams.get("callbackUrl")).toBe("/rooms/é\n");
+    // Only a same-origin path survives, encoded for a Location header.
+    expect(url.searchParams.get("callbackUrl")).toBe("/rooms/%C3%A9");
   });
 });
 

@@ -18,21 +18,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { WebSocket, WebSocketServer } from "ws";
-import {
-  ChildProperty,
-  Element,
-  ElementType,
-  MeshSchema,
-  ParticipantToken,
-  Protocol,
-  RoomClient,
-  SimpleValue,
-  ValueProperty,
-  WebSocketProtocolChannel,
-  type MeshDocument,
-} from "@meshagent/meshagent";
+import { ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 import { row, type BenchResult } from "./lib/table";
+import { notesOf, notesSchema } from "../testing/notes-document";
 
 export interface StorageBenchResult {
   fileBytes: number;
@@ -152,27 +141,6 @@ async function rawTransfer(bytes: Uint8Array, runs: number) {
   return { up, down };
 }
 
-function notesSchema(): MeshSchema {
-  return new MeshSchema({
-    rootTagName: "notes",
-    elements: [
-      new ElementType({
-        tagName: "notes",
-        description: "",
-        properties: [new ChildProperty({ name: "items", childTagNames: ["note"] })],
-      }),
-      new ElementType({
-        tagName: "note",
-        description: "",
-        properties: [new ValueProperty({ name: "text", type: SimpleValue.string })],
-      }),
-    ],
-  });
-}
-
-const notes = (doc: MeshDocument) =>
-  doc.root.getChildren().map((c) => (c instanceof Element ? String(c.getAttribute("text")) : ""));
-
 async function converge(server: DevRoomServer, edits: number): Promise<number> {
   const [a, b] = [await connect(server, "editor-a"), await connect(server, "editor-b")];
   try {
@@ -185,7 +153,7 @@ async function converge(server: DevRoomServer, edits: number): Promise<number> {
     }
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const [na, nb] = [notes(docA), notes(docB)];
+      const [na, nb] = [notesOf(docA), notesOf(docB)];
       if (na.length === edits && nb.length === edits && na.join("\n") === nb.join("\n")) break;
       if (Date.now() > deadline) throw new Error(`no convergence: ${na.length} vs ${nb.length}`);
       await new Promise((resolve) => setTimeout(resolve, 2));

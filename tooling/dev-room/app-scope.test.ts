@@ -8,7 +8,8 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { RoomServerException, type RoomClient } from "@meshagent/meshagent";
 import { ROOM_FILES_PREFIX, SHARED_NOTES_PATH, participantApiScope } from "../../lib/participant-scope";
 import { useHarness } from "./test-helpers";
-import { notesOf, notesSchema, silenceSyncLog } from "./sync-test-helpers";
+import { notesOf, notesSchema } from "../testing/notes-document";
+import { silenceSyncLog } from "./sync-test-helpers";
 
 const h = useHarness({ start: false });
 let dataDir = "";

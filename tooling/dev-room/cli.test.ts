@@ -1,20 +1,19 @@
 // The `npm run dev:room` entry point as a real process, and the dev secrets file.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { runCli, TSX, type CliRun } from "../testing/cli-process";
+import { waitFor } from "../testing/wait";
 import { loadDevSecrets } from "./dev-secrets";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const children: ChildProcess[] = [];
+const runs: CliRun[] = [];
 
 afterEach(() => {
   // npx -> sh -> tsx -> node: kill the whole process group so nothing is orphaned.
-  for (const child of children.splice(0)) {
+  for (const { child } of runs.splice(0)) {
     try {
       process.kill(-child.pid!, "SIGKILL");
     } catch {
@@ -23,45 +22,20 @@ afterEach(() => {
   }
 });
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 /** `direct` skips npx, whose npm wrapper does not pass SIGTERM on to the server. */
-function runCli(env: Record<string, string>, direct = false): Run {
+function runDevRoom(env: Record<string, string>, direct = false): CliRun {
+  const [command, args] = direct ? [TSX, ["tooling/dev-room/main.ts"]] : ["npx", ["tsx", "tooling/dev-room/main.ts"]];
   // DEV_ROOM_SECRET is always set so the test never writes the repo's .meshagent-dev/.
-  const [command, args] = direct
-    ? [path.join(repoRoot, "node_modules/.bin/tsx"), ["tooling/dev-room/main.ts"]]
-    : ["npx", ["tsx", "tooling/dev-room/main.ts"]];
-  const child = spawn(command, args, {
-    cwd: repoRoot,
-    detached: true,
-    env: { ...process.env, DEV_ROOM_SECRET: "cli-test-secret", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const run = runCli(command, args, { DEV_ROOM_SECRET: "cli-test-secret", ...env }, true);
+  runs.push(run);
+  return run;
 }
 
 describe("dev-room CLI", () => {
   it("prints its URL, serves /healthz and /stats, and exits 0 on SIGTERM", async () => {
-    const run = runCli({ DEV_ROOM_PORT: "0" }, true);
+    const run = runDevRoom({ DEV_ROOM_PORT: "0" }, true);
     const pattern = /MeshAgent dev room server listening on (ws:\/\/127\.0\.0\.1:(\d+))/;
-    await until(() => pattern.test(run.output()), "the listening line");
+    await waitFor(() => pattern.test(run.output()), "the listening line", 10_000, 20);
     const port = Number(pattern.exec(run.output())![2]);
     expect(port).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -77,7 +51,7 @@ describe("dev-room CLI", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const run = runCli({ DEV_ROOM_PORT: String(port) });
+      const run = runDevRoom({ DEV_ROOM_PORT: String(port) });
       expect(await run.exited).not.toBe(0);
       expect(run.output()).toContain(`port ${port} is already in use (set DEV_ROOM_PORT to another port)`);
     } finally {
@@ -86,7 +60,7 @@ describe("dev-room CLI", () => {
   });
 
   it("rejects an invalid DEV_ROOM_PORT", async () => {
-    const run = runCli({ DEV_ROOM_PORT: "70000" });
+    const run = runDevRoom({ DEV_ROOM_PORT: "70000" });
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toContain("DEV_ROOM_PORT must be an integer between 0 and 65535");
   });

@@ -9,10 +9,9 @@ import {
   ParticipantToken,
   RemoteParticipant,
   RoomMessageEvent,
-  RoomServerException,
   type RoomClient,
 } from "@meshagent/meshagent";
-import { useHarness, SECRET, sdkToken, waitFor, withTimeout } from "./test-helpers";
+import { useHarness, SECRET, sdkToken, waitFor, withTimeout, roomRefusal } from "./test-helpers";
 
 const h = useHarness();
 
@@ -32,19 +31,6 @@ function remote(observer: RoomClient, subject: RoomClient): RemoteParticipant | 
 async function peer(observer: RoomClient, subject: RoomClient): Promise<RemoteParticipant> {
   await waitFor(() => remote(observer, subject) !== null, "participant_added");
   return remote(observer, subject)!;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RoomServerException> {
-  const error = await withTimeout(
-    promise.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-    2000,
-    "request",
-  );
-  expect(error).toBeInstanceOf(RoomServerException);
-  return error as RoomServerException;
 }
 
 describe("joining", () => {
@@ -101,13 +87,13 @@ describe("joining", () => {
 
   it("refuses messaging for a token whose api grant lacks messaging (1001)", async () => {
     const limited = await h.join("limited", { enable: false, api: new ApiScope({ livekit: new LivekitGrant() }) });
-    const denied = await rejection(limited.messaging.enable());
+    const denied = await roomRefusal(limited.messaging.enable());
     expect(denied.code).toBe(1001);
-    expect((await rejection(limited.messaging.broadcastMessage({ type: "x", message: {} }))).code).toBe(1001);
+    expect((await roomRefusal(limited.messaging.broadcastMessage({ type: "x", message: {} }))).code).toBe(1001);
     const noBroadcast = await h.join("nob", {
       api: new ApiScope({ messaging: new MessagingGrant({ broadcast: false }) }),
     });
-    expect((await rejection(noBroadcast.messaging.broadcastMessage({ type: "x", message: {} }))).code).toBe(1001);
+    expect((await roomRefusal(noBroadcast.messaging.broadcastMessage({ type: "x", message: {} }))).code).toBe(1001);
     const full = await h.join("full", { api: ApiScope.agentDefault() });
     await full.messaging.broadcastMessage({ type: "x", message: {} });
   });
@@ -175,7 +161,7 @@ describe("messaging", () => {
 
   it("send to an unknown participant rejects with the exact text and code 1003", async () => {
     const alice = await h.join("alice");
-    const error = await rejection(
+    const error = await roomRefusal(
       alice.invoke({
         toolkit: "messaging",
         tool: "send",
@@ -218,7 +204,7 @@ describe("messaging", () => {
     await alice.messaging.disable();
     expect(alice.messaging.isEnabled).toBe(false);
     await waitFor(() => removed.length === 1 && bob.messaging.getParticipant(aliceId) === null, "removal at bob");
-    const error = await rejection(
+    const error = await roomRefusal(
       bob.invoke({
         toolkit: "messaging",
         tool: "send",
@@ -259,17 +245,17 @@ describe("messaging", () => {
 
   it("unknown toolkits, tools and request types are rejected, never left pending", async () => {
     const alice = await h.join("alice");
-    const toolkit = await rejection(alice.invoke({ toolkit: "nope", tool: "x", input: {} }));
+    const toolkit = await roomRefusal(alice.invoke({ toolkit: "nope", tool: "x", input: {} }));
     expect(toolkit.message).toBe("toolkit not found: nope");
     expect(toolkit.code).toBe(1003);
-    expect((await rejection(alice.invoke({ toolkit: "messaging", tool: "nope", input: {} }))).message).toBe(
+    expect((await roomRefusal(alice.invoke({ toolkit: "messaging", tool: "nope", input: {} }))).message).toBe(
       "tool not found: messaging.nope",
     );
-    const request = await rejection(alice.listToolkits());
+    const request = await roomRefusal(alice.listToolkits());
     expect(request.message).toBe("unsupported request: room.list_toolkits");
     expect(request.code).toBe(1003);
-    expect((await rejection(alice.sendRequest("room.call", {}))).message).toBe("unsupported request: room.call");
-    const badArgs = await rejection(alice.invoke({ toolkit: "messaging", tool: "broadcast", input: { type: "x" } }));
+    expect((await roomRefusal(alice.sendRequest("room.call", {}))).message).toBe("unsupported request: room.call");
+    const badArgs = await roomRefusal(alice.invoke({ toolkit: "messaging", tool: "broadcast", input: { type: "x" } }));
     expect(badArgs.code).toBe(1002);
   });
 

@@ -3,24 +3,13 @@
 // payloads of every message type the SDK knows. The honest pair loses nothing,
 // sees nobody under a false name, and the server stays up.
 
+import { prng } from "../testing/prng";
 import { expect, it } from "vitest";
 import type { RoomClient, RoomMessageEvent } from "@meshagent/meshagent";
 import { useHarness, sdkToken, waitFor, withTimeout } from "./test-helpers";
 import { encodeMessage, packMessage } from "./framing";
 
 const h = useHarness();
-
-/** mulberry32, so a failure can be replayed with the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every message type the 0.35.8 SDK sends, handles, or interprets inside messaging.send. */
 const KNOWN_TYPES = [

@@ -3,16 +3,8 @@
 
 import { beforeEach, describe, expect, it } from "vitest";
 import { RoomServerException, type RoomClient, type RoomMessageEvent } from "@meshagent/meshagent";
-import {
-  useHarness,
-  RawClient,
-  prng,
-  rawDataPacket,
-  rawHeaderPacket,
-  sdkToken,
-  waitFor,
-  withTimeout,
-} from "./test-helpers";
+import { useHarness, RawClient, rawDataPacket, rawHeaderPacket, sdkToken, waitFor, withTimeout } from "./test-helpers";
+import { prng } from "../testing/prng";
 import { encodeMessage, packMessage } from "./framing";
 
 const h = useHarness({ start: false });
@@ -233,12 +225,7 @@ describe("fuzzing next to a live chat", () => {
 
     for (const raw of allRaws) raw.socket.terminate();
     await waitFor(() => h.server.stats().sockets === 2, "raw sockets released");
-    expect(
-      h.server
-        .stats()
-        .rooms.test.map((p) => p.name)
-        .sort(),
-    ).toEqual(["alice", "bob"]);
+    expect(h.names()).toEqual(["alice", "bob"]);
     expect(alice.messaging.remoteParticipants.map((p) => p.getAttribute("name"))).toEqual(["bob"]);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -3,40 +3,19 @@
 // gets an answer, the server stays up, nothing escapes the room folder, and
 // the honest clients' files and shared document are unaffected.
 
+import { prng } from "../testing/prng";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import * as Y from "yjs";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { useHarness, sdkToken, waitFor, withTimeout, type RawClient } from "./test-helpers";
-import { notesOf, notesSchema, silenceSyncLog } from "./sync-test-helpers";
+import { notesOf, notesSchema } from "../testing/notes-document";
+import { silenceSyncLog } from "./sync-test-helpers";
 import type { JsonObject } from "./framing";
 
-const h = useHarness({ start: false });
-let dataDir = "";
-
-beforeEach(async () => {
-  silenceSyncLog();
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-fuzz-"));
-});
-afterEach(async () => {
-  // Hooks run in reverse: stop the server (and its pending writes) before removing its folder.
-  await h.cleanup();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
-
-/** mulberry32: small, seedable, good enough to make the fuzz reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const h = useHarness({ start: false, dataDir: "dev-room-fuzz-" });
+beforeEach(silenceSyncLog);
 
 const DOC = "notes/shared.notes";
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -207,7 +186,7 @@ async function drive(raw: RawClient, rand: () => number, sessions: number): Prom
 }
 
 it("malformed stream chunks and sync updates (seeded) leave the server, the room and other clients unharmed", async () => {
-  await h.start({ dataDir, maxMessageBytes: 64 * 1024 });
+  await h.start({ maxMessageBytes: 64 * 1024 });
   const alice = await h.join("alice", { enable: false });
   const bob = await h.join("bob", { enable: false });
   const original = new Uint8Array(randomBytes(100_000));
@@ -268,14 +247,14 @@ it("malformed stream chunks and sync updates (seeded) leave the server, the room
 
   // Files: the honest file is intact and nothing was written outside the room's files.
   expect(sha((await bob.storage.download("keep/original.bin")).data)).toBe(sha(original));
-  expect(existsSync(path.join(dataDir, "..", "escape.bin"))).toBe(false);
-  expect(existsSync(path.join(dataDir, "rooms", "escape.bin"))).toBe(false);
+  expect(existsSync(path.join(h.dataDir, "..", "escape.bin"))).toBe(false);
+  expect(existsSync(path.join(h.dataDir, "rooms", "escape.bin"))).toBe(false);
   await new Promise((resolve) => setTimeout(resolve, 50));
   for (const raw of fuzzers) raw.socket.terminate();
   await waitFor(() => (h.server.stats().rooms.test ?? []).length === 3, "fuzzers gone");
   // Aborted uploads leave no temporary files behind.
   const settled = async () =>
-    (await fs.readdir(dataDir, { recursive: true })).filter((f) => String(f).endsWith(".part")).length;
+    (await fs.readdir(h.dataDir, { recursive: true })).filter((f) => String(f).endsWith(".part")).length;
   const deadline = Date.now() + 2000;
   while ((await settled()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   expect(await settled()).toBe(0);

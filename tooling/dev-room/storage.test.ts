@@ -3,47 +3,22 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiScope,
   FileDeletedEvent,
   FileUpdatedEvent,
-  RoomServerException,
   type RoomEvent,
   StorageGrant,
   StoragePathGrant,
   type RoomClient,
 } from "@meshagent/meshagent";
-import { useHarness, withTimeout, waitFor } from "./test-helpers";
+import { useHarness, withTimeout, waitFor, roomRefusal } from "./test-helpers";
 
-const h = useHarness({ start: false });
-let dataDir = "";
-
-beforeEach(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-storage-"));
-});
-afterEach(async () => {
-  // Hooks run in reverse: stop the server (and its pending writes) before removing its folder.
-  await h.cleanup();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
+const h = useHarness({ start: false, dataDir: "dev-room-storage-" });
 
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-async function refusal(promise: Promise<unknown>): Promise<RoomServerException> {
-  const error = await withTimeout(
-    promise.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-    3000,
-    "request",
-  );
-  expect(error).toBeInstanceOf(RoomServerException);
-  return error as RoomServerException;
-}
 
 /** Every regular file under the room data folder, relative to it. */
 async function filesOnDisk(): Promise<string[]> {
@@ -55,13 +30,13 @@ async function filesOnDisk(): Promise<string[]> {
       else out.push(next);
     }
   };
-  await walk(dataDir, "");
+  await walk(h.dataDir, "");
   return out;
 }
 
 describe("upload and download", () => {
   it("round-trips 0 B, 1 B, 64 KiB and 5 MiB with equal sha256, name and mime type", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const bob = await h.join("bob", { enable: false });
     for (const size of [0, 1, 64 * 1024, 5 * 1024 * 1024]) {
@@ -77,7 +52,7 @@ describe("upload and download", () => {
   });
 
   it("streams an upload of unknown size and reports image types by extension", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const parts = [randomBytes(1000), randomBytes(70_000), randomBytes(5)];
     async function* chunks() {
@@ -90,10 +65,10 @@ describe("upload and download", () => {
   });
 
   it("refuses to replace a file unless overwrite is set", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     await alice.storage.upload("a.txt", new TextEncoder().encode("one"));
-    const error = await refusal(alice.storage.upload("a.txt", new TextEncoder().encode("two")));
+    const error = await roomRefusal(alice.storage.upload("a.txt", new TextEncoder().encode("two")));
     expect(error.message).toMatch(/file already exists: a\.txt/);
     await alice.storage.upload("a.txt", new TextEncoder().encode("two"), { overwrite: true });
     expect(new TextDecoder().decode((await alice.storage.download("a.txt")).data)).toBe("two");
@@ -102,7 +77,7 @@ describe("upload and download", () => {
 
 describe("exists, stat, list, delete and events", () => {
   it("answers the plain tools and tells every participant about updates and deletes", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const bob = await h.join("bob", { enable: false });
     const updated: FileUpdatedEvent[] = [];
@@ -140,7 +115,7 @@ describe("exists, stat, list, delete and events", () => {
     expect((await bob.storage.list("")).map((e) => e.name)).toEqual(["docs"]);
 
     await alice.storage.delete("docs/readme.md");
-    const notEmpty = await refusal(alice.storage.delete("docs"));
+    const notEmpty = await roomRefusal(alice.storage.delete("docs"));
     expect(notEmpty.message).toMatch(/folder is not empty/);
     await alice.storage.delete("docs", { recursive: true });
     await waitFor(() => deleted.length === 2, "two storage.file.deleted at bob");
@@ -149,9 +124,9 @@ describe("exists, stat, list, delete and events", () => {
       ["docs", alice.localParticipant!.id],
     ]);
     expect(await bob.storage.exists("docs/sub/deep.txt")).toBe(false);
-    const missing = await refusal(alice.storage.delete("docs"));
+    const missing = await roomRefusal(alice.storage.delete("docs"));
     expect(missing.code).toBe(1003);
-    const missingDownload = await refusal(bob.storage.download("nope.txt"));
+    const missingDownload = await roomRefusal(bob.storage.download("nope.txt"));
     expect(missingDownload.message).toBe("file not found: nope.txt");
   });
 });
@@ -167,7 +142,7 @@ describe("refusals", () => {
   ];
 
   it("refuses paths that could leave the room, for every tool, with a clear error", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     for (const [bad, expected] of badPaths) {
       const calls: [string, Promise<unknown>][] = [
@@ -180,7 +155,7 @@ describe("refusals", () => {
         ["download_url", alice.storage.downloadUrl(bad)],
       ];
       for (const [tool, call] of calls) {
-        const error = await refusal(call);
+        const error = await roomRefusal(call);
         expect(error.message, `${tool} ${JSON.stringify(bad)}`).toMatch(expected);
         expect(error.code).toBe(1002);
       }
@@ -192,16 +167,16 @@ describe("refusals", () => {
   });
 
   it("refuses uploads over the size cap, announced or streamed, leaving nothing visible", async () => {
-    await h.start({ dataDir, maxUploadBytes: 100_000 });
+    await h.start({ maxUploadBytes: 100_000 });
     const alice = await h.join("alice", { enable: false });
-    const announced = await refusal(alice.storage.upload("big.bin", new Uint8Array(100_001)));
+    const announced = await roomRefusal(alice.storage.upload("big.bin", new Uint8Array(100_001)));
     expect(announced.message).toBe(
       "file too large: 100001 bytes, the limit is 100000 bytes (DEV_ROOM_MAX_UPLOAD_BYTES)",
     );
     async function* unknownSize() {
       for (let i = 0; i < 4; i++) yield new Uint8Array(40_000);
     }
-    const streamed = await refusal(alice.storage.uploadStream("big2.bin", unknownSize()));
+    const streamed = await roomRefusal(alice.storage.uploadStream("big2.bin", unknownSize()));
     expect(streamed.message).toMatch(/^file too large: \d+ bytes, the limit is 100000 bytes/);
     expect(await alice.storage.exists("big.bin")).toBe(false);
     expect(await alice.storage.exists("big2.bin")).toBe(false);
@@ -214,7 +189,7 @@ describe("refusals", () => {
   });
 
   it("enforces the token's storage grant: prefixes, read-only, none", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const owner = await h.join("owner", { enable: false });
     await owner.storage.upload("files/a.txt", new Uint8Array([1]));
     await owner.storage.upload("secret/b.txt", new Uint8Array([2]));
@@ -224,8 +199,8 @@ describe("refusals", () => {
     });
     await limited.storage.upload("files/c.txt", new Uint8Array([3]));
     expect((await limited.storage.download("files/a.txt")).data).toEqual(new Uint8Array([1]));
-    expect((await refusal(limited.storage.download("secret/b.txt"))).code).toBe(1001);
-    expect((await refusal(limited.storage.upload("secret/x.txt", new Uint8Array([1])))).message).toBe(
+    expect((await roomRefusal(limited.storage.download("secret/b.txt"))).code).toBe(1001);
+    expect((await roomRefusal(limited.storage.upload("secret/x.txt", new Uint8Array([1])))).message).toBe(
       "permission denied: the token does not grant storage write on secret/x.txt",
     );
     expect((await limited.storage.list("")).map((e) => e.name)).toEqual(["files"]);
@@ -237,10 +212,10 @@ describe("refusals", () => {
       }),
     });
     expect((await reader.storage.download("files/a.txt")).data).toEqual(new Uint8Array([1]));
-    expect((await refusal(reader.storage.delete("files/a.txt"))).code).toBe(1001);
+    expect((await roomRefusal(reader.storage.delete("files/a.txt"))).code).toBe(1001);
 
     const none = await h.join("none", { enable: false, api: new ApiScope({}) });
-    expect((await refusal(none.storage.exists("files/a.txt"))).code).toBe(1001);
+    expect((await roomRefusal(none.storage.exists("files/a.txt"))).code).toBe(1001);
     expect(await owner.storage.exists("files/a.txt")).toBe(true);
   });
 });
@@ -252,7 +227,7 @@ describe("download links", () => {
   }
 
   it("serves the file over HTTP, only for that room and file", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const bytes = new Uint8Array(randomBytes(200_000));
     await alice.storage.upload("img/photo.png", bytes);
@@ -278,11 +253,11 @@ describe("download links", () => {
 
     await alice.storage.delete("img/photo.png");
     expect((await fetchBytes(url)).status).toBe(404);
-    expect((await refusal(alice.storage.downloadUrl("img/photo.png"))).code).toBe(1003);
+    expect((await roomRefusal(alice.storage.downloadUrl("img/photo.png"))).code).toBe(1003);
   });
 
   it("expires", async () => {
-    await h.start({ dataDir, downloadUrlTtlSeconds: 0 });
+    await h.start({ downloadUrlTtlSeconds: 0 });
     const alice = await h.join("alice", { enable: false });
     await alice.storage.upload("a.txt", new Uint8Array([1]));
     const res = await fetch(await alice.storage.downloadUrl("a.txt"));
@@ -293,7 +268,7 @@ describe("download links", () => {
 
 describe("concurrency and restarts", () => {
   it("concurrent uploads to one path end with one whole file", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const clients: RoomClient[] = [];
     for (const name of ["a", "b", "c"]) clients.push(await h.join(name, { enable: false }));
     const contents = clients.map(() => new Uint8Array(randomBytes(200_000)));
@@ -317,12 +292,12 @@ describe("concurrency and restarts", () => {
   });
 
   it("keeps files across a restart with the same data folder", async () => {
-    await h.start({ dataDir });
+    await h.start();
     let alice = await h.join("alice", { enable: false });
     const bytes = new Uint8Array(randomBytes(10_000));
     await alice.storage.upload("keep/me.bin", bytes);
     await h.cleanup();
-    await h.start({ dataDir });
+    await h.start();
     alice = await h.join("alice", { enable: false });
     expect(sha((await alice.storage.download("keep/me.bin")).data)).toBe(sha(bytes));
     expect((await alice.storage.list("keep")).map((e) => e.name)).toEqual(["me.bin"]);

@@ -2,11 +2,10 @@
 // relaying between clients, late joiners, persistence across restarts, grants,
 // and refusal of malformed updates without harm to the document or others.
 
-import { existsSync, promises as fs, readFileSync, readdirSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import * as Y from "yjs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   ApiScope,
   RoomServerException,
@@ -15,22 +14,13 @@ import {
   type MeshDocument,
   type RoomClient,
 } from "@meshagent/meshagent";
-import { sdkToken, useHarness, waitFor, withTimeout, type RawClient } from "./test-helpers";
-import { notesOf, notesSchema, silenceSyncLog } from "./sync-test-helpers";
+import { sdkToken, useHarness, waitFor, withTimeout, type RawClient, roomRefusal } from "./test-helpers";
+import { notesOf, notesSchema } from "../testing/notes-document";
+import { silenceSyncLog } from "./sync-test-helpers";
 import type { JsonObject } from "./framing";
 
-const h = useHarness({ start: false });
-let dataDir = "";
-
-beforeEach(async () => {
-  silenceSyncLog();
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-sync-"));
-});
-afterEach(async () => {
-  // Hooks run in reverse: stop the server (and its pending writes) before removing its folder.
-  await h.cleanup();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
+const h = useHarness({ start: false, dataDir: "dev-room-sync-" });
+beforeEach(silenceSyncLog);
 
 const DOC = "notes/shared.notes";
 
@@ -40,7 +30,7 @@ function addNote(doc: MeshDocument, text: string): void {
 
 describe("sync.open", () => {
   it("opens an empty document with the client's schema; two clients editing at once converge", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const bob = await h.join("bob", { enable: false });
     // Both open the new document at the same moment: they must share one server-side document.
@@ -77,7 +67,7 @@ describe("sync.open", () => {
   });
 
   it("answers the first chunk with state + schema + a base64 Yjs update of the whole document", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const a = await alice.sync.open(DOC, { schema: notesSchema() });
     addNote(a, "hello");
@@ -98,7 +88,7 @@ describe("sync.open", () => {
   });
 
   it("refuses a document without any schema, and create:false for a missing one", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const noSchema = await openRefused(alice, "other.notes");
     expect(noSchema.message).toBe(
@@ -111,7 +101,7 @@ describe("sync.open", () => {
   });
 
   it("uses .schemas/<extension>.json from room storage when the client passes no schema", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     await alice.storage.upload(".schemas/notes.json", new TextEncoder().encode(JSON.stringify(notesSchema().toJson())));
     const doc = await withTimeout(alice.sync.open("x/y.notes"), 2000, "open");
@@ -119,7 +109,7 @@ describe("sync.open", () => {
   });
 
   it("keeps documents and their schema across a restart", async () => {
-    await h.start({ dataDir, syncSaveDelayMs: 20 });
+    await h.start({ syncSaveDelayMs: 20 });
     let alice = await h.join("alice", { enable: false });
     const a = await alice.sync.open(DOC, { schema: notesSchema() });
     const watcher = await (await h.join("watcher", { enable: false })).sync.open(DOC);
@@ -129,7 +119,7 @@ describe("sync.open", () => {
     // Saved by the debounce timer, not only on shutdown.
     await waitFor(() => savedDocuments().some((text) => notesIn(text) === 5), "the saved document", 2000);
     await h.cleanup();
-    await h.start({ dataDir });
+    await h.start();
     alice = await h.join("alice", { enable: false });
     const again = await withTimeout(alice.sync.open(DOC), 2000, "open after restart");
     expect(again.root.tagName).toBe("notes");
@@ -137,20 +127,20 @@ describe("sync.open", () => {
   });
 
   it("saves on shutdown even within the debounce delay", async () => {
-    await h.start({ dataDir, syncSaveDelayMs: 60_000 });
+    await h.start({ syncSaveDelayMs: 60_000 });
     let alice = await h.join("alice", { enable: false });
     const a = await alice.sync.open(DOC, { schema: notesSchema() });
     const watcher = await (await h.join("watcher", { enable: false })).sync.open(DOC);
     addNote(a, "last words");
     await waitFor(() => notesOf(watcher).length === 1, "watcher sees the note");
     await h.cleanup();
-    await h.start({ dataDir });
+    await h.start();
     alice = await h.join("alice", { enable: false });
     expect(notesOf(await alice.sync.open(DOC))).toEqual(["last words"]);
   });
 
   it("enforces the token's sync grant", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const owner = await h.join("owner", { enable: false });
     const ownerDoc = await owner.sync.open(DOC, { schema: notesSchema() });
     addNote(ownerDoc, "from owner");
@@ -183,7 +173,7 @@ describe("sync.open", () => {
 
 describe("malformed updates", () => {
   it("are refused to the sender only; the document and other subscribers are unharmed", async () => {
-    await h.start({ dataDir });
+    await h.start();
     const alice = await h.join("alice", { enable: false });
     const bob = await h.join("bob", { enable: false });
     const a = await alice.sync.open(DOC, { schema: notesSchema() });
@@ -238,11 +228,11 @@ function openRefused(
     ._connectingDocuments;
   const key = docPath.replace(/^(\.\/|\/)+/, "");
   void internal[key]?.catch(() => {});
-  return refusal(opening);
+  return roomRefusal(opening);
 }
 
 function savedDocuments(): string[] {
-  const roomsDir = path.join(dataDir, "rooms");
+  const roomsDir = path.join(h.dataDir, "rooms");
   if (!existsSync(roomsDir)) return [];
   return readdirSync(roomsDir).flatMap((room) => {
     const dir = path.join(roomsDir, room, "sync");
@@ -260,19 +250,6 @@ function notesIn(savedJson: string): number {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, Buffer.from(saved.update, "base64"));
   return doc.get("xml", Y.XmlElement).length;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<RoomServerException> {
-  const error = await withTimeout(
-    promise.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-    3000,
-    "request",
-  );
-  expect(error).toBeInstanceOf(RoomServerException);
-  return error as RoomServerException;
 }
 
 interface RawStream {

@@ -1,11 +1,22 @@
 // Shared test scaffolding: tokens made with the SDK, real RoomClients, a
 // harness that tears everything down, and a raw socket for wire-level checks.
 
+import fs from "node:fs/promises";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { WebSocket } from "ws";
 import { SignJWT } from "jose";
-import { ApiScope, ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
+import {
+  ApiScope,
+  ParticipantToken,
+  Protocol,
+  RoomClient,
+  RoomServerException,
+  WebSocketProtocolChannel,
+} from "@meshagent/meshagent";
+import { waitFor, withTimeout } from "../testing/wait";
 import { startDevRoomServer, type DevRoomServer, type DevRoomServerOptions } from "./server";
 import {
   MessageReassembler,
@@ -62,26 +73,6 @@ export function silenceSdkNoise(): void {
   });
 }
 
-/** mulberry32: small, seedable, good enough to make the fuzz reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export interface ConnectedClient {
   room: RoomClient;
   errors: unknown[];
@@ -92,14 +83,22 @@ export interface ConnectedClient {
 
 export class Harness {
   server!: DevRoomServer;
+  /** A fresh folder for room files and documents, when useHarness was given a `dataDir` prefix. */
+  dataDir = "";
   /** Frames that broke "one message at a time" on some client socket; must stay empty. */
   readonly interleavings: string[] = [];
   private clients: RoomClient[] = [];
   private rawSockets: WebSocket[] = [];
 
   async start(opts: Partial<DevRoomServerOptions> = {}): Promise<DevRoomServer> {
-    this.server = await startDevRoomServer({ port: 0, secret: SECRET, ...opts });
+    const dataDir = this.dataDir ? { dataDir: this.dataDir } : {};
+    this.server = await startDevRoomServer({ port: 0, secret: SECRET, ...dataDir, ...opts });
     return this.server;
+  }
+
+  /** Who the server has in a room, by name, sorted. */
+  names(room = "test"): string[] {
+    return (this.server.stats().rooms[room] ?? []).map((p) => p.name).sort();
   }
 
   /** Opens a real SDK client; does not wait for start(). */
@@ -165,31 +164,23 @@ export class Harness {
 /**
  * One Harness for a test file: a fresh room server per test (unless `start` is
  * false, for tests that start it with their own options), everything torn down
- * afterwards, and no interleaved frames seen by any client.
+ * afterwards, and no interleaved frames seen by any client. With `dataDir`
+ * (a folder name prefix) each test gets its own empty data folder, removed
+ * after the server has stopped (and finished its pending writes).
  */
-export function useHarness({ start = true }: { start?: boolean } = {}): Harness {
+export function useHarness({ start = true, dataDir }: { start?: boolean; dataDir?: string } = {}): Harness {
   const h = new Harness();
   beforeEach(async () => {
     silenceSdkNoise();
+    if (dataDir) h.dataDir = await fs.mkdtemp(path.join(os.tmpdir(), dataDir));
     if (start) await h.start();
   });
   afterEach(async () => {
     await h.cleanup();
+    if (h.dataDir) await fs.rm(h.dataDir, { recursive: true, force: true });
     expect(h.interleavings.splice(0)).toEqual([]);
   });
   return h;
-}
-
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -325,3 +316,19 @@ export function rawDataPacket(id: number, index: number, chunk: Uint8Array): Uin
   frame.set(chunk, 12);
   return frame;
 }
+
+/** The RoomServerException a request is refused with; fails if it succeeds or hangs. */
+export async function roomRefusal(promise: Promise<unknown>, ms = 3000): Promise<RoomServerException> {
+  const error = await withTimeout(
+    promise.then(
+      () => null,
+      (e: unknown) => e,
+    ),
+    ms,
+    "request",
+  );
+  expect(error).toBeInstanceOf(RoomServerException);
+  return error as RoomServerException;
+}
+
+export { waitFor, withTimeout };

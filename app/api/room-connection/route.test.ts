@@ -22,6 +22,16 @@ const get = (query: string, headers: Record<string, string> = {}) =>
     }),
   );
 
+/** The lobby's 503 not_configured answer (JSON with a code and a message, never a stack), as raw text. */
+async function notConfigured(): Promise<string> {
+  const response = await get("?room=lobby");
+  expect(response.status).toBe(503);
+  const text = await response.text();
+  expect(JSON.parse(text).code).toBe("not_configured");
+  expect(text).not.toMatch(/at .*\(.*:\d+:\d+\)/);
+  return text;
+}
+
 async function verify(jwt: string, secret = SECRET) {
   const { payload } = await jwtVerify(jwt, new TextEncoder().encode(secret), { algorithms: ["HS256"] });
   return payload as Record<string, unknown> & { grants: Array<{ name: string; scope: unknown }>; exp: number };
@@ -182,33 +192,22 @@ describe("GET /api/room-connection", () => {
 
   it("503 naming the variables when MeshAgent is not configured in production", async () => {
     vi.stubEnv("MESHAGENT_SECRET", "");
-    const response = await get("?room=lobby");
-    expect(response.status).toBe(503);
-    const body = await response.json();
-    expect(body.code).toBe("not_configured");
-    expect(body.message).toContain("MESHAGENT_API_KEY");
-    expect(body.message).not.toMatch(/at .*\(.*:\d+:\d+\)/); // no stack
+    expect(await notConfigured()).toContain("MESHAGENT_API_KEY");
   });
 
   it("503 naming AUTH_SECRET when it is missing in production", async () => {
     vi.stubEnv("AUTH_SECRET", "");
-    const response = await get("?room=lobby");
-    expect(response.status).toBe(503);
-    expect((await response.json()).message).toContain("AUTH_SECRET");
+    expect(await notConfigured()).toContain("AUTH_SECRET");
   });
 
   it("503 naming the half-configured variable", async () => {
     vi.stubEnv("MESHAGENT_PROJECT_ID", "p");
-    const response = await get("?room=lobby");
-    expect(response.status).toBe(503);
-    expect((await response.json()).message).toContain("MESHAGENT_KEY_ID");
+    expect(await notConfigured()).toContain("MESHAGENT_KEY_ID");
   });
 
   it("503 for a malformed MESHAGENT_API_KEY, without echoing it", async () => {
     vi.stubEnv("MESHAGENT_API_KEY", "not-a-key-supersecret");
-    const response = await get("?room=lobby");
-    expect(response.status).toBe(503);
-    const text = await response.text();
+    const text = await notConfigured();
     expect(text).toContain("MESHAGENT_API_KEY");
     expect(text).not.toContain("supersecret");
   });
@@ -239,12 +238,9 @@ describe("GET /api/room-connection", () => {
     ["MESHAGENT_TOKEN_TTL_SECONDS", "ten"],
   ])("503 naming %s for the bad value %j, never a 500", async (name, value) => {
     vi.stubEnv(name, value);
-    const response = await get("?room=lobby");
-    expect(response.status).toBe(503);
-    const body = await response.json();
-    expect(body.code).toBe("not_configured");
-    expect(body.message).toContain(name);
-    expect(body.message).not.toContain("pass@");
+    const text = await notConfigured();
+    expect(text).toContain(name);
+    expect(text).not.toContain("pass@");
   });
 
   it.each([
@@ -257,14 +253,18 @@ describe("GET /api/room-connection", () => {
       secret: "x",
     });
     vi.stubEnv("MESHAGENT_API_KEY", `${id.slice(0, -2)}${tail}`);
-    const response = await get("?room=lobby");
-    expect(response.status).toBe(503);
-    expect((await response.json()).message).toContain("MESHAGENT_API_KEY");
+    expect(await notConfigured()).toContain("MESHAGENT_API_KEY");
   });
 
   it("a production server ignores the dev-only DEV_ROOM_* variables, even invalid ones", async () => {
     vi.stubEnv("DEV_ROOM_PORT", "abc");
     vi.stubEnv("DEV_ROOM_URL", "not a url");
+    expect((await get("?room=lobby")).status).toBe(200);
+  });
+
+  it("ignores the demo agent's variables, even invalid ones: they belong to another program", async () => {
+    vi.stubEnv("OPENAI_BASE_URL", "ftp://x");
+    vi.stubEnv("AGENT_NAME", "has/slash");
     expect((await get("?room=lobby")).status).toBe(200);
   });
 

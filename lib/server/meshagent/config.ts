@@ -1,6 +1,5 @@
 import "server-only";
-import type { Env } from "@/lib/env";
-import { hasMeshAgentCredentials, type ReadEnv } from "@/lib/env";
+import { MESHAGENT_CLOUD_URL, hasMeshAgentCredentials, type Env, type ReadEnv } from "@/lib/env";
 import { ConfigError } from "@/lib/server/errors";
 
 /** Where rooms live and the secret that signs participant tokens for them. */
@@ -15,7 +14,7 @@ const NOT_CONFIGURED =
   "MeshAgent is not configured: set MESHAGENT_API_KEY, or MESHAGENT_PROJECT_ID, MESHAGENT_KEY_ID and MESHAGENT_SECRET.";
 
 function cloudUrl(env: Env): string {
-  return env.MESHAGENT_API_URL ?? "wss://api.meshagent.com";
+  return env.MESHAGENT_API_URL ?? MESHAGENT_CLOUD_URL;
 }
 
 /**
