@@ -19,7 +19,7 @@ import {
 import { agentThreadPath, safePathSegment } from "@/features/agents/thread-path";
 import { threadUserOf } from "@/agent/contract";
 import type { RoomParticipant } from "@/lib/room/roster";
-import { prng } from "@/tooling/dev-room/test-helpers";
+import { prng } from "@/tooling/testing/prng";
 
 const agent = (attributes: Record<string, unknown>, name = "assistant"): RoomParticipant => ({
   id: "agent-1",
