@@ -4,7 +4,7 @@ import { createStore } from "zustand/vanilla";
 export const THREAD_LINE_LIMIT = 300;
 export const THREAD_LIMIT = 50;
 
-export type AgentLineStatus = "sending" | "sent" | "failed" | "received";
+type AgentLineStatus = "sending" | "sent" | "failed" | "received";
 
 export interface AgentLine {
   id: string;

@@ -29,9 +29,3 @@ export function useParticipants(): RoomParticipant[] {
   const roster = useStore(useRoomContext().roster, (state) => state.roster);
   return useMemo(() => sortedParticipants(roster), [roster]);
 }
-
-/** One participant by id, or null once it has left. */
-export function useParticipant(id: string | null): RoomParticipant | null {
-  const roster = useStore(useRoomContext().roster, (state) => state.roster);
-  return id === null ? null : (roster.get(id) ?? null);
-}
