@@ -145,17 +145,18 @@ describe("refusals", () => {
     await h.start();
     const alice = await h.join("alice", { enable: false });
     for (const [bad, expected] of badPaths) {
-      const calls: [string, Promise<unknown>][] = [
-        ["upload", alice.storage.upload(bad, new Uint8Array([1, 2, 3]))],
-        ["download", alice.storage.download(bad)],
-        ["stat", alice.storage.stat(bad)],
-        ["exists", alice.storage.exists(bad)],
-        ["list", alice.storage.list(bad)],
-        ["delete", alice.storage.delete(bad, { recursive: true })],
-        ["download_url", alice.storage.downloadUrl(bad)],
+      // One call at a time: a refusal must never be left without a handler.
+      const calls: [string, () => Promise<unknown>][] = [
+        ["upload", () => alice.storage.upload(bad, new Uint8Array([1, 2, 3]))],
+        ["download", () => alice.storage.download(bad)],
+        ["stat", () => alice.storage.stat(bad)],
+        ["exists", () => alice.storage.exists(bad)],
+        ["list", () => alice.storage.list(bad)],
+        ["delete", () => alice.storage.delete(bad, { recursive: true })],
+        ["download_url", () => alice.storage.downloadUrl(bad)],
       ];
       for (const [tool, call] of calls) {
-        const error = await roomRefusal(call);
+        const error = await roomRefusal(call());
         expect(error.message, `${tool} ${JSON.stringify(bad)}`).toMatch(expected);
         expect(error.code).toBe(1002);
       }
