@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 import { startDevRoomServer, type DevRoomServer } from "../tooling/dev-room/server";
 import { ROOM_PORT, ROOM_SECRET } from "./env";
@@ -9,14 +12,16 @@ export interface RoomServerControl {
   restart(): Promise<void>;
 }
 
-async function start(): Promise<DevRoomServer> {
-  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET! });
+/** `dataDir` holds room files and documents: one folder for all restarts of a worker's server. */
+async function start(dataDir: string): Promise<DevRoomServer> {
+  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET!, dataDir });
 }
 
 export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServerControl }>({
   roomServer: [
     async ({}, use) => {
-      let current: DevRoomServer | null = await start();
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-dev-room-"));
+      let current: DevRoomServer | null = await start(dataDir);
       await use({
         server: () => {
           if (!current) throw new Error("room server is stopped");
@@ -28,10 +33,11 @@ export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServer
         },
         restart: async () => {
           await current?.close();
-          current = await start();
+          current = await start(dataDir);
         },
       });
       await current?.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker", auto: true },
   ],

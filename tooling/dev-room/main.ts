@@ -2,19 +2,23 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { devRoomPort, devRoomSecret } from "./cli-env";
+import { devRoomDataDir, devRoomMaxUploadBytes, devRoomPort, devRoomSecret } from "./cli-env";
 import { startDevRoomServer } from "./server";
 
 async function main(): Promise<void> {
   const port = devRoomPort();
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
   const secret = devRoomSecret(repoRoot);
+  const dataDir = devRoomDataDir(repoRoot);
   const server = await startDevRoomServer({
     port,
     secret,
+    dataDir,
+    maxUploadBytes: devRoomMaxUploadBytes(),
     log: (line) => console.log(`[dev-room] ${line}`),
   });
   console.log(`MeshAgent dev room server listening on ${server.url}`);
+  console.log(`[dev-room] room files and documents in ${dataDir}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

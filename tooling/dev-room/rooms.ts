@@ -8,6 +8,7 @@ import type { MessageSink } from "./socket-writer";
 import type { RoomTokenClaims } from "./token";
 import { ErrorCode, RequestError, errorContent } from "./content";
 import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
+import type { RoomServices } from "./room-services";
 
 export interface RoomStatsEntry {
   id: string;
@@ -45,11 +46,17 @@ function withoutMeta(header: JsonObject): JsonObject {
 
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  /** Storage and sync; without it those toolkits are "not found". */
+  services: RoomServices | null = null;
 
   constructor(
     private readonly roomUrl: (room: string) => string,
     private readonly log: (line: string) => void = () => {},
   ) {}
+
+  participantsIn(room: string): Iterable<Participant> {
+    return this.rooms.get(room)?.members.values() ?? [];
+  }
 
   /** Adds the participant and greets it: `connected` first so localParticipant exists when start() resolves. */
   join(claims: RoomTokenClaims, sink: MessageSink): Participant {
@@ -60,6 +67,7 @@ export class RoomRegistry {
     }
     const participant = new Participant(claims.name, claims.role, room.name, claims.messaging, sink);
     room.members.set(participant.id, participant);
+    this.services?.joined(participant, claims);
     participant.push("connected", {
       type: "init",
       participantId: participant.id,
@@ -78,6 +86,7 @@ export class RoomRegistry {
   leave(participant: Participant): void {
     if (!participant.active) return;
     participant.active = false;
+    this.services?.left(participant);
     const room = this.rooms.get(participant.room);
     if (room === undefined || room.members.get(participant.id) !== participant) return;
     room.members.delete(participant.id);
@@ -102,6 +111,10 @@ export class RoomRegistry {
           return; // the server never sends requests, so there is nothing to correlate
         case "room.invoke_tool":
           this.invokeTool(room, participant, message);
+          return;
+        case "room.tool_call_request_chunk":
+          if (!this.services) throw new RequestError(`unsupported request: ${message.type}`, ErrorCode.NOT_FOUND);
+          this.services.requestChunk(participant, message);
           return;
         default:
           throw new RequestError(`unsupported request: ${message.type}`, ErrorCode.NOT_FOUND);
@@ -134,9 +147,14 @@ export class RoomRegistry {
   private invokeTool(room: Room, participant: Participant, message: ProtocolMessage): void {
     const unpacked = unpackMessage(message.data);
     if (!unpacked.ok) throw new RequestError(`invalid request: ${unpacked.reason}`, ErrorCode.INVALID_REQUEST);
-    const { toolkit, tool, arguments: args } = withoutMeta(unpacked.header);
+    const request = withoutMeta(unpacked.header);
+    const { toolkit, tool, arguments: args } = request;
     if (typeof toolkit !== "string" || typeof tool !== "string") {
       throw new RequestError("invalid request: toolkit and tool must be strings", ErrorCode.INVALID_REQUEST);
+    }
+    if (this.services?.handlesToolkit(toolkit)) {
+      this.services.invokeTool(participant, message.id, request);
+      return;
     }
     if (toolkit !== MESSAGING_TOOLKIT) throw new RequestError(`toolkit not found: ${toolkit}`, ErrorCode.NOT_FOUND);
     const json = readJsonArguments(args);

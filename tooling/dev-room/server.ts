@@ -20,6 +20,7 @@ import { SocketWriter } from "./socket-writer";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
+import { RoomServices } from "./room-services";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -33,6 +34,14 @@ export interface DevRoomServerOptions {
   log?: (line: string) => void;
   /** Heartbeat period; a socket that misses one pong is terminated. Default 30 s. */
   pingIntervalMs?: number;
+  /** Room files and documents, kept across restarts. Default: a temporary folder removed on close. */
+  dataDir?: string;
+  /** Largest file storage.upload accepts. Default 25 MiB. */
+  maxUploadBytes?: number;
+  /** Lifetime of storage.download_url links. Default 300 s. */
+  downloadUrlTtlSeconds?: number;
+  /** Debounce before a changed document is written to disk. Default 250 ms. */
+  syncSaveDelayMs?: number;
 }
 
 export interface DevRoomStats {
@@ -89,6 +98,18 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   // Upgrades still verifying their token are detached from the HTTP server; track them for close().
   const pendingUpgrades = new Set<Duplex>();
   const registry = new RoomRegistry((room) => `${url}/rooms/${encodeURIComponent(room)}`, log);
+  const services = await RoomServices.create({
+    dataDir: opts.dataDir,
+    secret,
+    maxUploadBytes: opts.maxUploadBytes,
+    maxMessageBytes,
+    downloadUrlTtlSeconds: opts.downloadUrlTtlSeconds,
+    syncSaveDelayMs: opts.syncSaveDelayMs,
+    httpBase: () => url.replace(/^ws/, "http"),
+    participantsIn: (room) => registry.participantsIn(room),
+    log,
+  });
+  registry.services = services;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
@@ -98,6 +119,8 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     if (req.method === "GET" && path === "/stats") {
       res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
       res.end(JSON.stringify(stats()));
+    } else if (services.handlesHttp(path)) {
+      services.serveHttp(req, res);
     } else if (req.method === "GET" && path === "/healthz") {
       res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
       res.end("ok");
@@ -216,6 +239,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       wss.close();
+      void services.close();
       reject(
         error.code === "EADDRINUSE"
           ? new Error(`port ${requestedPort} is already in use (set DEV_ROOM_PORT to another port)`)
@@ -264,6 +288,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await serverClosed;
+      await services.close();
     })();
     return closed;
   };

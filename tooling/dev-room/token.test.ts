@@ -6,11 +6,50 @@ import { verifyRoomToken } from "./token";
 import { SECRET, handToken, sdkToken } from "./test-helpers";
 
 describe("verifyRoomToken", () => {
-  it("extracts name, role and full messaging from a developmentAuthorization-style token", async () => {
+  it("extracts name, role and full messaging, storage and sync from a developmentAuthorization-style token", async () => {
     const check = await verifyRoomToken(await sdkToken({ name: "ann" }), SECRET, "test");
     expect(check).toEqual({
       ok: true,
-      claims: { name: "ann", role: "user", room: "test", messaging: { send: true, broadcast: true, list: true } },
+      claims: {
+        name: "ann",
+        role: "user",
+        room: "test",
+        messaging: { send: true, broadcast: true, list: true },
+        storage: { kind: "storage", paths: null },
+        sync: { kind: "sync", paths: null },
+      },
+    });
+  });
+
+  it("reads storage and sync path grants (camelCase from the TS SDK, snake_case from Python)", async () => {
+    const token = await handToken({
+      name: "p",
+      grants: [
+        { name: "room", scope: "test" },
+        {
+          name: "api",
+          scope: {
+            storage: { paths: [{ path: "/files/", readOnly: true }, { path: "b/", read_only: true }, { path: "c/" }] },
+            sync: {},
+          },
+        },
+      ],
+    });
+    const check = await verifyRoomToken(token, SECRET, "test");
+    expect(check).toMatchObject({
+      ok: true,
+      claims: {
+        messaging: null,
+        storage: {
+          kind: "storage",
+          paths: [
+            { path: "files/", readOnly: true },
+            { path: "b/", readOnly: true },
+            { path: "c/", readOnly: false },
+          ],
+        },
+        sync: { kind: "sync", paths: null },
+      },
     });
   });
 

@@ -2,6 +2,7 @@
 // UTF-8 bytes of a shared secret) and extraction of what the room needs.
 
 import { errors, jwtVerify } from "jose";
+import { pathGrantsOf, type PathGrants } from "./path-grants";
 
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
@@ -17,6 +18,10 @@ export interface RoomTokenClaims {
   room: string;
   /** null: the token's api grant does not include messaging. */
   messaging: MessagingPermissions | null;
+  /** null: no storage access at all. */
+  storage: PathGrants | null;
+  /** null: no document sync at all. */
+  sync: PathGrants | null;
 }
 
 export type TokenRefusalReason = "missing_token" | "invalid_token" | "token_expired" | "wrong_room";
@@ -36,7 +41,7 @@ function refuse(reason: TokenRefusalReason, room: string): TokenCheck {
   return { ok: false, reason, message: messages[reason] };
 }
 
-interface Grant {
+export interface Grant {
   name: string;
   scope: unknown;
 }
@@ -59,7 +64,7 @@ function roleOf(grants: Grant[]): string {
   return "user";
 }
 
-function isLegacyVersion(version: unknown): boolean {
+export function isLegacyVersion(version: unknown): boolean {
   if (version === undefined || version === null) return true;
   if (typeof version !== "string") return false;
   const parts = version.split(".").map((n) => Number.parseInt(n, 10) || 0);
@@ -104,6 +109,13 @@ export async function verifyRoomToken(
   if (roomGrant === undefined || roomGrant.scope !== room) return refuse("wrong_room", room);
   return {
     ok: true,
-    claims: { name, role: roleOf(grants), room, messaging: messagingOf(grants, payload.version) },
+    claims: {
+      name,
+      role: roleOf(grants),
+      room,
+      messaging: messagingOf(grants, payload.version),
+      storage: pathGrantsOf(grants, payload.version, "storage"),
+      sync: pathGrantsOf(grants, payload.version, "sync"),
+    },
   };
 }

@@ -42,7 +42,7 @@ describe("GET /api/room-connection", () => {
     expect(body.url).toBe("wss://api.meshagent.com/rooms/lobby");
   });
 
-  it("signs a token with the session's name, exactly this room, role user, messaging-only scope and a short exp", async () => {
+  it("signs a token with the session's name, exactly this room, role user, the least scope and a short exp", async () => {
     const before = Math.floor(Date.now() / 1000);
     const { jwt } = await (await get("?room=design-review")).json();
     const claims = await verify(jwt);
@@ -51,7 +51,12 @@ describe("GET /api/room-connection", () => {
     expect(claims.grants).toContainEqual({ name: "room", scope: "design-review" });
     expect(claims.grants).toContainEqual({ name: "role", scope: "user" });
     const api = claims.grants.find((grant) => grant.name === "api")?.scope as Record<string, unknown>;
-    expect(api).toEqual({ messaging: { broadcast: true, list: true, send: true } });
+    // Messaging, room files and the one shared notes document; nothing else (no admin, containers, secrets, developer).
+    expect(api).toEqual({
+      messaging: { broadcast: true, list: true, send: true },
+      storage: { paths: [{ path: "files/", readOnly: false }] },
+      sync: { paths: [{ path: "notes/shared.notes", readOnly: false }] },
+    });
     expect(claims.grants.filter((grant) => grant.name === "room")).toHaveLength(1);
     expect(claims.exp).toBeGreaterThan(before);
     expect(claims.exp).toBeLessThanOrEqual(before + 600 + 1);
