@@ -1,0 +1,110 @@
+import { applyBackendChanges, MeshDocument } from "@meshagent/meshagent";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  ensureNotesBody,
+  NOTES_MAX_LENGTH,
+  notesSchema,
+  readNotes,
+  writeNotes,
+} from "@/features/shared-notes/notes-document";
+import { prng } from "@/tooling/dev-room/test-helpers";
+
+/**
+ * Two real MeshDocuments (the SDK's runtime, Yjs inside) joined in-process the
+ * way the room joins them: each one's updates are applied to the other a tick
+ * later, as a network would deliver them.
+ */
+function pair() {
+  const docs: MeshDocument[] = [];
+  const link = (to: () => MeshDocument) => (base64: string) =>
+    setTimeout(() => {
+      if (!disposed.has(to())) applyBackendChanges(to().id, base64);
+    }, 0);
+  docs.push(new MeshDocument({ schema: notesSchema(), sendChangesToBackend: link(() => docs[1]) }));
+  docs.push(new MeshDocument({ schema: notesSchema(), sendChangesToBackend: link(() => docs[0]) }));
+  return docs as [MeshDocument, MeshDocument];
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+let docs: MeshDocument[] = [];
+const disposed = new Set<MeshDocument>();
+beforeEach(() => {
+  // The SDK logs every applied change.
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterEach(() => {
+  for (const doc of docs) {
+    disposed.add(doc);
+    doc.dispose();
+  }
+  docs = [];
+  vi.restoreAllMocks();
+});
+
+describe("notes document", () => {
+  it("starts empty, gains a body once, and reads back what was written", () => {
+    const [a] = (docs = pair());
+    expect(readNotes(a)).toBe("");
+    ensureNotesBody(a);
+    ensureNotesBody(a);
+    expect(a.root.getChildren()).toHaveLength(1);
+    writeNotes(a, "hello 👋 world");
+    writeNotes(a, "hello 👋 big world");
+    writeNotes(a, "hi 👋 big world!");
+    expect(readNotes(a)).toBe("hi 👋 big world!");
+  });
+
+  it("caps what is written at NOTES_MAX_LENGTH", () => {
+    const [a] = (docs = pair());
+    writeNotes(a, "x".repeat(NOTES_MAX_LENGTH + 50));
+    expect(readNotes(a)).toHaveLength(NOTES_MAX_LENGTH);
+  });
+
+  it("two writers editing at once converge, both edits kept (seeded random edits)", async () => {
+    const [a, b] = (docs = pair());
+    ensureNotesBody(a);
+    await settle();
+    writeNotes(a, "shared start");
+    await settle();
+    expect(readNotes(b)).toBe("shared start");
+
+    const random = prng(10);
+    const alphabet = ["a", "b", " ", "\n", "🙂", "é"];
+    // Edits by whole characters, as a textarea makes them (never half an emoji).
+    const edit = (text: string) => {
+      const chars = Array.from(text);
+      const at = Math.floor(random() * (chars.length + 1));
+      const added = Array.from(
+        { length: Math.floor(random() * 4) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      );
+      chars.splice(at, Math.floor(random() * 3), ...added);
+      return chars.join("");
+    };
+    for (let round = 0; round < 60; round++) {
+      writeNotes(a, edit(readNotes(a)));
+      writeNotes(b, edit(readNotes(b)));
+      if (round % 7 === 0) await settle();
+    }
+    await settle();
+    expect(readNotes(a)).toBe(readNotes(b));
+
+    writeNotes(a, `${readNotes(a)}|from a`);
+    writeNotes(b, `from b|${readNotes(b)}`);
+    await settle();
+    expect(readNotes(a)).toBe(readNotes(b));
+    expect(readNotes(a)).toMatch(/^from b\|[\s\S]*\|from a$/);
+  });
+
+  it("reads only the first body when two people created one at the same time", async () => {
+    const [a, b] = (docs = pair());
+    ensureNotesBody(a);
+    ensureNotesBody(b);
+    await settle();
+    expect(a.root.getChildren()).toHaveLength(2);
+    writeNotes(a, "typed by a");
+    await settle();
+    expect(readNotes(b)).toBe("typed by a");
+  });
+});
