@@ -1,3 +1,4 @@
+import { lazy } from "react";
 import { ParticipantList } from "@/features/participants/participant-list";
 import { RaiseHand } from "@/features/raise-hand/raise-hand";
 import { RoomChat } from "@/features/room-chat/room-chat";
@@ -11,4 +12,10 @@ export const ROOM_FEATURES: RoomFeature[] = [
   { id: "participants", title: "Who is here", slot: "sidebar", Component: ParticipantList },
   { id: "raise-hand", title: "Raise hand", slot: "sidebar", Component: RaiseHand },
   { id: "room-chat", title: "Room chat", slot: "main", Component: RoomChat },
+  {
+    id: "shared-notes",
+    title: "Notes",
+    slot: "main",
+    Component: lazy(() => import("@/features/shared-notes/shared-notes").then((m) => ({ default: m.SharedNotes }))),
+  },
 ];
