@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { attachmentList, roomAttachment } from "@/features/room-files/attachment";
 import { safeFileName, uploadPath } from "@/features/room-files/file-names";
 import { formatSize } from "@/features/room-files/format-size";
+import { mayPreview, sniffImageType } from "@/features/room-files/image-sniff";
 import { MAX_ATTACHMENTS } from "@/features/room-files/limits";
 import { roomChatMessage } from "@/features/room-chat/room-chat-message";
 import { prng } from "@/tooling/dev-room/test-helpers";
@@ -143,5 +144,27 @@ describe("chat message attachments", () => {
   it("is what attachmentList yields for a bare list", () => {
     expect(attachmentList.parse(undefined)).toBeUndefined();
     expect(attachmentList.parse([file(7)])).toHaveLength(1);
+  });
+});
+
+describe("sniffImageType", () => {
+  const bytes = (...values: number[]) => new Uint8Array(values);
+  it.each([
+    [bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0), "image/png"],
+    [bytes(0xff, 0xd8, 0xff, 0xe0), "image/jpeg"],
+    [new TextEncoder().encode("GIF89a..."), "image/gif"],
+    [new TextEncoder().encode("RIFF\0\0\0\0WEBPVP8 "), "image/webp"],
+    [new TextEncoder().encode("RIFF\0\0\0\0WAVEfmt "), null],
+    [new TextEncoder().encode("<svg onload=alert(1)>"), null],
+    [new TextEncoder().encode("<!doctype html><script>"), null],
+    [bytes(0x89, 0x50, 0x4e), null],
+    [bytes(), null],
+  ])("%#: %s", (input, expected) => {
+    expect(sniffImageType(input)).toBe(expected);
+  });
+
+  it("previews only PNG, JPEG, GIF and WebP by declared type", () => {
+    expect(["image/png", "image/jpeg", "image/gif", "image/webp"].every(mayPreview)).toBe(true);
+    expect(["image/svg+xml", "text/html", "image/bmp", "application/octet-stream"].some(mayPreview)).toBe(false);
   });
 });
