@@ -28,4 +28,5 @@ export const E2E_ROOMS = [
   "switch-b",
   "hands",
   "a11y",
+  "files-notes",
 ];

@@ -10,7 +10,7 @@ const READ_BYTES = 64 * 1024;
 /** Why a file cannot be attached before anything is sent, or null if it can. */
 export function refuseBeforeUpload(file: { name: string; size: number }): string | null {
   if (file.size > MAX_UPLOAD_BYTES) {
-    return `${file.name} is ${formatSize(file.size)}; files up to ${formatSize(MAX_UPLOAD_BYTES)} can be attached.`;
+    return `${file.name} is too large (${formatSize(file.size)}); files up to ${formatSize(MAX_UPLOAD_BYTES)} can be attached.`;
   }
   return null;
 }
