@@ -49,15 +49,16 @@ describe("notes document", () => {
     ensureNotesBody(a);
     ensureNotesBody(a);
     expect(a.root.getChildren()).toHaveLength(1);
-    writeNotes(a, "hello 👋 world");
-    writeNotes(a, "hello 👋 big world");
-    writeNotes(a, "hi 👋 big world!");
+    writeNotes(a, "", "hello 👋 world");
+    writeNotes(a, "hello 👋 world", "hello 👋 big world");
+    writeNotes(a, "hello 👋 big world", "hi 👋 big world!");
     expect(readNotes(a)).toBe("hi 👋 big world!");
   });
 
   it("caps what is written at NOTES_MAX_LENGTH", () => {
     const [a] = (docs = pair());
-    writeNotes(a, "x".repeat(NOTES_MAX_LENGTH + 50));
+    writeNotes(a, "", "x".repeat(NOTES_MAX_LENGTH + 50));
+    writeNotes(a, readNotes(a), `y${readNotes(a)}`);
     expect(readNotes(a)).toHaveLength(NOTES_MAX_LENGTH);
   });
 
@@ -65,7 +66,7 @@ describe("notes document", () => {
     const [a, b] = (docs = pair());
     ensureNotesBody(a);
     await settle();
-    writeNotes(a, "shared start");
+    writeNotes(a, "", "shared start");
     await settle();
     expect(readNotes(b)).toBe("shared start");
 
@@ -83,18 +84,35 @@ describe("notes document", () => {
       return chars.join("");
     };
     for (let round = 0; round < 60; round++) {
-      writeNotes(a, edit(readNotes(a)));
-      writeNotes(b, edit(readNotes(b)));
+      const [textA, textB] = [readNotes(a), readNotes(b)];
+      writeNotes(a, textA, edit(textA));
+      writeNotes(b, textB, edit(textB));
       if (round % 7 === 0) await settle();
     }
     await settle();
     expect(readNotes(a)).toBe(readNotes(b));
 
-    writeNotes(a, `${readNotes(a)}|from a`);
-    writeNotes(b, `from b|${readNotes(b)}`);
+    writeNotes(a, readNotes(a), `${readNotes(a)}|from a`);
+    writeNotes(b, readNotes(b), `from b|${readNotes(b)}`);
     await settle();
     expect(readNotes(a)).toBe(readNotes(b));
     expect(readNotes(a)).toMatch(/^from b\|[\s\S]*\|from a$/);
+  });
+
+  it("a keystroke made on text that others have changed since keeps their change (stale base)", async () => {
+    const [a, b] = (docs = pair());
+    writeNotes(a, "", "Agenda:\nBob: ");
+    await settle();
+    // Alice typed at the start; Bob's screen still shows the text before that when he types at the end.
+    writeNotes(a, "Agenda:\nBob: ", "Al Agenda:\nBob: ");
+    await settle();
+    writeNotes(b, "Agenda:\nBob: ", "Agenda:\nBob: f");
+    // Overlapping edits: Bob replaced "Agenda" while Alice's insert landed inside it.
+    writeNotes(b, "Al Agenda:\nBob: f", "Al Plan:\nBob: f");
+    writeNotes(a, "Al Agenda:\nBob: ", "Al Age!nda:\nBob: ");
+    await settle();
+    expect(readNotes(a)).toBe(readNotes(b));
+    expect(readNotes(a)).toMatch(/^Al .*Plan:\nBob: f$/);
   });
 
   it("reads only the first body when two people created one at the same time", async () => {
@@ -103,7 +121,7 @@ describe("notes document", () => {
     ensureNotesBody(b);
     await settle();
     expect(a.root.getChildren()).toHaveLength(2);
-    writeNotes(a, "typed by a");
+    writeNotes(a, "", "typed by a");
     await settle();
     expect(readNotes(b)).toBe("typed by a");
   });

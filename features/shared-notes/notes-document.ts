@@ -1,5 +1,5 @@
 import { ChildProperty, Element, ElementType, MeshSchema, TextElement, type MeshDocument } from "@meshagent/meshagent";
-import { diffText } from "@/features/shared-notes/text-diff";
+import { diffText, type TextChange } from "@/features/shared-notes/text-diff";
 
 /** Longest notes body this page writes or shows; more (from someone else's client) is cut off on display. */
 export const NOTES_MAX_LENGTH = 100_000;
@@ -57,13 +57,33 @@ export function ensureNotesBody(doc: MeshDocument): void {
   doc.root.createChildElement("text", {});
 }
 
-/** Applies the edit that turns the current body into `next`, as one replacement (so concurrent edits elsewhere merge). */
-export function writeNotes(doc: MeshDocument, next: string): void {
+/**
+ * Applies a local edit: `base` is the text the person saw, `next` what they
+ * made of it. Edits from others may have reached the document since `base`
+ * was shown; the local change is moved past them rather than diffed against
+ * the document, which would undo them.
+ */
+export function writeNotes(doc: MeshDocument, base: string, next: string): void {
   ensureNotesBody(doc);
   const body = bodyOf(doc);
-  if (!body) return;
-  const change = diffText(readNotes(doc), next.slice(0, NOTES_MAX_LENGTH));
-  if (!change) return;
-  if (change.remove > 0) body.delete(change.index, change.remove);
-  if (change.insert) body.insert(change.index, change.insert);
+  const local = diffText(base, next.slice(0, NOTES_MAX_LENGTH));
+  if (!body || !local) return;
+  const current = readNotes(doc);
+  const change = current === base ? local : rebase(local, diffText(base, current));
+  const remove = Math.max(0, Math.min(change.remove, current.length - change.index));
+  const insert = change.insert.slice(0, Math.max(0, NOTES_MAX_LENGTH - (current.length - remove)));
+  if (remove > 0) body.delete(change.index, remove);
+  if (insert) body.insert(change.index, insert);
+}
+
+/** `local` moved past `remote` (both made against the same text). Overlapping deletions keep the other's new text. */
+function rebase(local: TextChange, remote: TextChange | null): TextChange {
+  if (!remote) return local;
+  const remoteEnd = remote.index + remote.remove;
+  const shift = remote.insert.length - remote.remove;
+  if (local.index + local.remove <= remote.index) return local;
+  if (local.index >= remoteEnd) return { ...local, index: local.index + shift };
+  // The edits overlap: delete only what both saw before the other's edit.
+  const index = Math.min(local.index, remote.index);
+  return { index, remove: Math.max(0, remote.index - index), insert: local.insert };
 }

@@ -37,9 +37,11 @@ export function SharedNotes() {
   }, [state.text]);
 
   function onChange(event: ChangeEvent<HTMLTextAreaElement>) {
+    // The edit is what changed from the text on screen, not from the document (it may hold others' newer edits).
+    const base = shown.current;
     shown.current = event.target.value;
     remember(event.target);
-    write?.(event.target.value);
+    write?.(base, event.target.value);
   }
 
   return (

@@ -66,10 +66,10 @@ export function useSharedNotes() {
   }, [client]);
 
   const write = useCallback(
-    (next: string) => {
+    (base: string, next: string) => {
       if (!doc) return;
       try {
-        writeNotes(doc, next);
+        writeNotes(doc, base, next);
       } catch (error) {
         setState((current) => ({ phase: "failed", text: current.text, error: describeError(error) }));
       }
