@@ -115,3 +115,38 @@ test("files in chat and shared notes: two people, and both survive a room restar
   expect(await downloadHash(bob.page, "agenda notes.txt")).toBe(sha256(text));
   expect(await downloadHash(bob.page, "screenshot.png")).toBe(sha256(png));
 });
+
+test("files in chat: drop and paste attach too, and a file-only message reaches the other person", async ({
+  browser,
+}) => {
+  const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
+  const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
+  await alice.open(ROOM);
+  await bob.open(ROOM);
+  await alice.expectLive();
+  await bob.expectLive();
+
+  // What a browser hands the page for a dropped file and for a pasted one.
+  await alice.page.getByRole("region", { name: "Chat" }).evaluate((chat) => {
+    const data = new DataTransfer();
+    data.items.add(new File(["dropped bytes"], "dropped.txt", { type: "text/plain" }));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      chat.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  });
+  await alice.page.getByLabel("Message").evaluate((input) => {
+    const data = new DataTransfer();
+    data.items.add(new File(["pasted bytes"], "pasted.txt", { type: "text/plain" }));
+    input.dispatchEvent(new ClipboardEvent("paste", { bubbles: true, cancelable: true, clipboardData: data }));
+  });
+  const pending = alice.page.getByTestId("pending-attachment");
+  await expect(pending.and(alice.page.locator('[data-status="ready"]'))).toHaveCount(2);
+  await expect(pending).toHaveText([/dropped\.txt/, /pasted\.txt/]);
+  await expect(alice.page.getByLabel("Message")).toHaveValue("");
+  await alice.page.getByRole("button", { name: "Send" }).click();
+
+  const attachments = bob.page.getByTestId("attachment");
+  await expect(attachments).toHaveCount(2);
+  await expect(attachments).toHaveText([/dropped\.txt\s*13 B/, /pasted\.txt\s*12 B/]);
+  expect(await downloadHash(bob.page, "pasted.txt")).toBe(sha256(Buffer.from("pasted bytes")));
+});
