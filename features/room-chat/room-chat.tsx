@@ -1,16 +1,22 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { ChatBubble } from "@/features/room-chat/chat-bubble";
 import { CHAT_MAX_LENGTH } from "@/features/room-chat/room-chat-message";
 import { useRoomChat } from "@/features/room-chat/use-room-chat";
 import { AttachButton } from "@/features/room-files/attach-button";
-import { AttachmentCard } from "@/features/room-files/attachment-card";
-import { PendingAttachments } from "@/features/room-files/pending-attachments";
 import { useFileDrop } from "@/features/room-files/use-file-drop";
 import { usePendingAttachments } from "@/features/room-files/use-pending-attachments";
 import { cn } from "@/lib/cn";
+
+// Shown only once files are around: their code loads then, not with the room page.
+const AttachmentCard = lazy(() =>
+  import("@/features/room-files/attachment-card").then((m) => ({ default: m.AttachmentCard })),
+);
+const PendingAttachments = lazy(() =>
+  import("@/features/room-files/pending-attachments").then((m) => ({ default: m.PendingAttachments })),
+);
 
 export function RoomChat() {
   const { lines, send } = useRoomChat();
@@ -80,9 +86,13 @@ export function RoomChat() {
                 )}
               />
             ) : null}
-            {line.attachments?.map((attachment) => (
-              <AttachmentCard key={attachment.path} attachment={attachment} />
-            ))}
+            {line.attachments ? (
+              <Suspense fallback={<span className="text-xs text-zinc-700 dark:text-zinc-300">Loading files…</span>}>
+                {line.attachments.map((attachment) => (
+                  <AttachmentCard key={attachment.path} attachment={attachment} />
+                ))}
+              </Suspense>
+            ) : null}
             {line.status === "failed" ? (
               <span role="alert" className="text-xs text-red-700 dark:text-red-300">
                 {line.error ?? "Not sent."}
@@ -92,7 +102,11 @@ export function RoomChat() {
         ))}
         <li ref={listEnd} aria-hidden />
       </ol>
-      <PendingAttachments items={files.items} onRemove={files.remove} />
+      {files.items.length > 0 ? (
+        <Suspense fallback={null}>
+          <PendingAttachments items={files.items} onRemove={files.remove} />
+        </Suspense>
+      ) : null}
       <form onSubmit={onSubmit} className="flex gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
         <AttachButton onFiles={files.add} />
         <label htmlFor="chat-input" className="sr-only">
