@@ -89,6 +89,7 @@ test("files in chat and shared notes: two people, and both survive a room restar
   expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
   expect(await downloadHash(bob.page, "screenshot.png")).toBe(sha256(png));
   expect(await downloadHash(bob.page, "agenda notes.txt")).toBe(sha256(text));
+  expect(await axeFindings(bob.page)).toEqual([]);
 
   // Shared notes: both type at once, at opposite ends, and each sees the other's text.
   await openNotes(alice.page);
@@ -127,11 +128,13 @@ test("files in chat and shared notes: two people, and both survive a room restar
   expect(await downloadHash(bob.page, "screenshot.png")).toBe(sha256(png));
 });
 
-test("files in chat: drop and paste attach too, and a file-only message reaches the other person", async ({
+test("files in chat: drop and paste attach too, and a file-only message reaches the other person (dark scheme)", async ({
   browser,
 }) => {
   const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
   const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
+  await alice.page.emulateMedia({ colorScheme: "dark" });
+  await bob.page.emulateMedia({ colorScheme: "dark" });
   await alice.open(ROOM);
   await bob.open(ROOM);
   await alice.expectLive();
