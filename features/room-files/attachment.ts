@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { safeFileName } from "@/features/room-files/file-names";
 import { MAX_ATTACHMENTS } from "@/features/room-files/limits";
-import { ROOM_FILES_PREFIX } from "@/lib/meshagent/scope";
+import { ROOM_FILES_PREFIX } from "@/lib/meshagent/room-paths";
 
 /** A file in the room's storage, as a chat message refers to it. */
 export interface RoomAttachment {

@@ -1,4 +1,4 @@
-import { ROOM_FILES_PREFIX } from "@/lib/meshagent/scope";
+import { ROOM_FILES_PREFIX } from "@/lib/meshagent/room-paths";
 
 const MAX_NAME_LENGTH = 120;
 

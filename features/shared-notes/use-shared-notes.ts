@@ -3,7 +3,7 @@
 import type { MeshDocument } from "@meshagent/meshagent";
 import { useCallback, useEffect, useState } from "react";
 import { ensureNotesBody, notesSchema, readNotes, writeNotes } from "@/features/shared-notes/notes-document";
-import { SHARED_NOTES_PATH } from "@/lib/meshagent/scope";
+import { SHARED_NOTES_PATH } from "@/lib/meshagent/room-paths";
 import { useRoom } from "@/lib/room/use-room";
 
 export type NotesState =
