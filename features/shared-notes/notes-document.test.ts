@@ -1,9 +1,9 @@
-import { applyBackendChanges, MeshDocument } from "@meshagent/meshagent";
+import { applyBackendChanges, MeshDocument, MeshSchema } from "@meshagent/meshagent";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   ensureNotesBody,
   NOTES_MAX_LENGTH,
-  notesSchema,
+  NOTES_SCHEMA_JSON,
   readNotes,
   writeNotes,
 } from "@/features/shared-notes/notes-document";
@@ -20,8 +20,12 @@ function pair() {
     setTimeout(() => {
       if (!disposed.has(to())) applyBackendChanges(to().id, base64);
     }, 0);
-  docs.push(new MeshDocument({ schema: notesSchema(), sendChangesToBackend: link(() => docs[1]) }));
-  docs.push(new MeshDocument({ schema: notesSchema(), sendChangesToBackend: link(() => docs[0]) }));
+  docs.push(
+    new MeshDocument({ schema: MeshSchema.fromJson(NOTES_SCHEMA_JSON), sendChangesToBackend: link(() => docs[1]) }),
+  );
+  docs.push(
+    new MeshDocument({ schema: MeshSchema.fromJson(NOTES_SCHEMA_JSON), sendChangesToBackend: link(() => docs[0]) }),
+  );
   return docs as [MeshDocument, MeshDocument];
 }
 
@@ -43,6 +47,14 @@ afterEach(() => {
 });
 
 describe("notes document", () => {
+  it("has a schema the SDK reads and writes back unchanged", () => {
+    const schema = MeshSchema.fromJson(NOTES_SCHEMA_JSON);
+    expect(schema.root.tagName).toBe("notes");
+    expect(schema.root.childPropertyName).toBe("body");
+    expect(schema.element("text").properties).toEqual([]);
+    expect(schema.toJson()).toEqual(NOTES_SCHEMA_JSON);
+  });
+
   it("starts empty, gains a body once, and reads back what was written", () => {
     const [a] = (docs = pair());
     expect(readNotes(a)).toBe("");

@@ -1,28 +1,44 @@
-import { ChildProperty, Element, ElementType, MeshSchema, TextElement, type MeshDocument } from "@meshagent/meshagent";
+import type { MeshDocument, MeshSchema, Node, TextElement } from "@meshagent/meshagent";
 import { diffText, type TextChange } from "@/features/shared-notes/text-diff";
 
 /** Longest notes body this page writes or shows; more (from someone else's client) is cut off on display. */
 export const NOTES_MAX_LENGTH = 100_000;
 
+const element = (tag: string, description: string, properties: Record<string, unknown>) => ({
+  type: "object",
+  additionalProperties: false,
+  description,
+  required: [tag],
+  properties: { [tag]: { type: "object", additionalProperties: false, required: Object.keys(properties), properties } },
+});
+const notesElement = element("notes", "the room's shared notes", {
+  body: { type: "array", items: { anyOf: [{ $ref: "#/$defs/text" }] } },
+});
+
 /**
- * The notes document: a root `notes` holding one `text` element, whose Yjs
- * XmlText is the body. `text` is the tag name MeshDocument's text editing
- * (insert/delete) works on; a schema is passed because a room may not have
- * one for the path yet.
+ * The notes document's schema, as MeshSchema.toJson() writes it: a root
+ * `notes` holding one `text` element, whose Yjs XmlText is the body. `text` is
+ * the tag MeshDocument's text editing (insert/delete) works on. A schema is
+ * passed because a room may not have one for the path yet.
  */
-export function notesSchema(): MeshSchema {
-  return new MeshSchema({
-    rootTagName: "notes",
-    elements: [
-      new ElementType({
-        tagName: "notes",
-        description: "the room's shared notes",
-        properties: [new ChildProperty({ name: "body", childTagNames: ["text"] })],
-      }),
-      new ElementType({ tagName: "text", description: "the notes text", properties: [] }),
-    ],
-  });
-}
+export const NOTES_SCHEMA_JSON = {
+  $root_tag_ref: "#/$defs/notes",
+  $defs: { notes: notesElement, text: element("text", "the notes text", {}) },
+  ...notesElement,
+};
+
+/**
+ * For room.sync.open, which only calls `schema.toJson()` (sync-client.js).
+ * Plain data rather than the SDK's schema classes: importing those made the
+ * bundler split the SDK differently and put ~9 KiB more on the room page.
+ */
+export const NOTES_SCHEMA = { toJson: () => NOTES_SCHEMA_JSON } as unknown as MeshSchema;
+
+const isElement = (node: Node): node is Node & { tagName: string; getChildren(): Node[] } =>
+  typeof (node as { tagName?: unknown }).tagName === "string" &&
+  typeof (node as { getChildren?: unknown }).getChildren === "function";
+const isText = (node: Node | undefined): node is TextElement =>
+  node !== undefined && Array.isArray((node as { delta?: unknown }).delta);
 
 /**
  * The body: the first `text` child of the root. Two people opening a new
@@ -31,9 +47,9 @@ export function notesSchema(): MeshSchema {
  */
 function bodyOf(doc: MeshDocument): TextElement | null {
   for (const child of doc.root.getChildren()) {
-    if (child instanceof Element && child.tagName === "text") {
+    if (isElement(child) && child.tagName === "text") {
       const text = child.getChildren()[0];
-      return text instanceof TextElement ? text : null;
+      return isText(text) ? text : null;
     }
   }
   return null;

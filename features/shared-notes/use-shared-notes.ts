@@ -2,7 +2,7 @@
 
 import type { MeshDocument } from "@meshagent/meshagent";
 import { useCallback, useEffect, useState } from "react";
-import { ensureNotesBody, notesSchema, readNotes, writeNotes } from "@/features/shared-notes/notes-document";
+import { ensureNotesBody, NOTES_SCHEMA, readNotes, writeNotes } from "@/features/shared-notes/notes-document";
 import { SHARED_NOTES_PATH } from "@/lib/meshagent/room-paths";
 import { useRoom } from "@/lib/room/use-room";
 
@@ -39,7 +39,7 @@ export function useSharedNotes() {
     setState((current) => ({ phase: "opening", text: current.text }));
 
     client.sync
-      .open(SHARED_NOTES_PATH, { schema: notesSchema() })
+      .open(SHARED_NOTES_PATH, { schema: NOTES_SCHEMA })
       .then((document) => {
         opened = document;
         if (!active) {
