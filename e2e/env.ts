@@ -33,4 +33,5 @@ export const E2E_ROOMS = [
   "fuzz",
   "agents",
   "agents-custom",
+  "files-notes",
 ];

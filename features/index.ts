@@ -1,4 +1,5 @@
 import { AgentsTab } from "@/features/agents/agents-tab";
+import { lazy } from "react";
 import { ParticipantList } from "@/features/participants/participant-list";
 import { RaiseHand } from "@/features/raise-hand/raise-hand";
 import { RoomChat } from "@/features/room-chat/room-chat";
@@ -13,4 +14,10 @@ export const ROOM_FEATURES: RoomFeature[] = [
   { id: "raise-hand", title: "Raise hand", slot: "sidebar", Component: RaiseHand },
   { id: "room-chat", title: "Room chat", slot: "main", Component: RoomChat },
   { id: "agents", title: "Agents", slot: "main", Component: AgentsTab },
+  {
+    id: "shared-notes",
+    title: "Notes",
+    slot: "main",
+    Component: lazy(() => import("@/features/shared-notes/shared-notes").then((m) => ({ default: m.SharedNotes }))),
+  },
 ];

@@ -6,16 +6,9 @@ import {
   SyncGrant,
   SyncPathGrant,
 } from "@meshagent/meshagent";
+import { ROOM_FILES_PREFIX, SHARED_NOTES_PATH } from "./shared/room-paths";
 
-/**
- * Room files (chat attachments) live under this folder. Storage grants match
- * by prefix (StorageGrant.matches), so the trailing "/" keeps "files-old/..."
- * out. Paths are room-relative: no leading "/".
- */
-export const ROOM_FILES_PREFIX = "files/";
-
-/** The room's one shared notes document, opened with room.sync.open. Sync grants match this path exactly. */
-export const SHARED_NOTES_PATH = "notes/shared.notes";
+export { ROOM_FILES_PREFIX, SHARED_NOTES_PATH };
 
 /**
  * What a browser participant may do in the room, written into every token.

@@ -1,4 +1,5 @@
 import { createStore } from "zustand/vanilla";
+import type { RoomAttachment } from "@/features/room-files/attachment";
 
 /** Messages kept in memory per room; older ones scroll away. */
 export const CHAT_HISTORY_LIMIT = 500;
@@ -10,6 +11,8 @@ export interface ChatLine {
   fromId: string;
   fromName: string;
   text: string;
+  /** Files in the room's storage sent with the message (features/room-files). */
+  attachments?: RoomAttachment[];
   at: number;
   own: boolean;
   status: ChatStatus;

@@ -1,25 +1,41 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { ChatBubble } from "@/components/ui/chat-bubble";
 import { CHAT_MAX_LENGTH } from "@/features/room-chat/room-chat-message";
 import { useRoomChat } from "@/features/room-chat/use-room-chat";
+import { AttachButton } from "@/features/room-files/attach-button";
+import { useFileDrop } from "@/features/room-files/use-file-drop";
+import { usePendingAttachments } from "@/features/room-files/use-pending-attachments";
 import { cn } from "@/lib/cn";
+
+// Shown only once files are around: their code loads then, not with the room page.
+const AttachmentCard = lazy(() =>
+  import("@/features/room-files/attachment-card").then((m) => ({ default: m.AttachmentCard })),
+);
+const PendingAttachments = lazy(() =>
+  import("@/features/room-files/pending-attachments").then((m) => ({ default: m.PendingAttachments })),
+);
 
 export function RoomChat() {
   const { lines, send } = useRoomChat();
   const [draft, setDraft] = useState("");
+  const files = usePendingAttachments();
+  const { dragging, dropProps, onPaste } = useFileDrop(files.add);
   const listEnd = useRef<HTMLLIElement>(null);
+  // Sending waits for uploads to finish; failed files are not sent (their reason stays until removed or sent).
+  const canSend = (draft.trim().length > 0 || files.ready.length > 0) && !files.uploading;
 
   useEffect(() => {
     listEnd.current?.scrollIntoView({ block: "end" });
   }, [lines.length]);
 
   function submit() {
-    if (!draft.trim()) return;
-    send(draft);
+    if (!canSend) return;
+    send(draft, files.ready);
     setDraft("");
+    files.clear();
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -38,7 +54,12 @@ export function RoomChat() {
   return (
     <section
       aria-labelledby="chat-heading"
-      className="flex h-[32rem] flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      {...dropProps}
+      data-dragging={dragging || undefined}
+      className={cn(
+        "flex h-[32rem] flex-col rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900",
+        dragging && "outline-2 outline-offset-2 outline-blue-500 outline-dashed",
+      )}
     >
       <h2 id="chat-heading" className="border-b border-zinc-200 px-4 py-3 text-sm font-semibold dark:border-zinc-800">
         Chat
@@ -55,14 +76,23 @@ export function RoomChat() {
             className={cn("flex flex-col", line.own ? "items-end" : "items-start")}
           >
             <span className="text-xs text-zinc-700 dark:text-zinc-300">{line.own ? "You" : line.fromName}</span>
-            <ChatBubble
-              own={line.own}
-              text={line.text}
-              className={cn(
-                line.status === "sending" && "opacity-60",
-                line.status === "failed" && "ring-2 ring-red-500",
-              )}
-            />
+            {line.text ? (
+              <ChatBubble
+                own={line.own}
+                text={line.text}
+                className={cn(
+                  line.status === "sending" && "opacity-60",
+                  line.status === "failed" && "ring-2 ring-red-500",
+                )}
+              />
+            ) : null}
+            {line.attachments ? (
+              <Suspense fallback={<span className="text-xs text-zinc-700 dark:text-zinc-300">Loading files…</span>}>
+                {line.attachments.map((attachment) => (
+                  <AttachmentCard key={attachment.path} attachment={attachment} />
+                ))}
+              </Suspense>
+            ) : null}
             {line.status === "failed" ? (
               <span role="alert" className="text-xs text-red-700 dark:text-red-300">
                 {line.error ?? "Not sent."}
@@ -72,7 +102,13 @@ export function RoomChat() {
         ))}
         <li ref={listEnd} aria-hidden />
       </ol>
+      {files.items.length > 0 ? (
+        <Suspense fallback={null}>
+          <PendingAttachments items={files.items} onRemove={files.remove} />
+        </Suspense>
+      ) : null}
       <form onSubmit={onSubmit} className="flex gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
+        <AttachButton onFiles={files.add} />
         <label htmlFor="chat-input" className="sr-only">
           Message
         </label>
@@ -83,10 +119,11 @@ export function RoomChat() {
           maxLength={CHAT_MAX_LENGTH}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           placeholder="Write a message… (Enter to send)"
           className="min-h-9 flex-1 resize-none rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm placeholder:text-zinc-600 focus-visible:outline-2 focus-visible:outline-blue-500 dark:border-zinc-700 dark:bg-zinc-950 dark:placeholder:text-zinc-400"
         />
-        <Button type="submit" disabled={!draft.trim()}>
+        <Button type="submit" disabled={!canSend}>
           Send
         </Button>
       </form>

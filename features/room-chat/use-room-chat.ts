@@ -3,6 +3,7 @@
 import { useCallback } from "react";
 import { useStore } from "zustand";
 import { createChatHistory } from "@/features/room-chat/chat-history";
+import type { RoomAttachment } from "@/features/room-files/attachment";
 import { CHAT_MAX_LENGTH, roomChatMessage } from "@/features/room-chat/room-chat-message";
 import { broadcastRoomMessage, useRoomMessage } from "@/lib/room/room-message";
 import { useRoom, useRoomStore } from "@/lib/room/use-room";
@@ -11,8 +12,9 @@ const NOT_CONNECTED = "Not sent: you were disconnected from the room.";
 
 /**
  * The room's chat: its history (kept by the room, so reconnects and the
- * failure view lose nothing) and a `send` that shows your message at once and
- * marks it "Not sent" if the room is unreachable.
+ * failure view lose nothing) and a `send` (text, already uploaded files, or
+ * both) that shows your message at once and marks it "Not sent" if the room
+ * is unreachable.
  */
 export function useRoomChat() {
   const { client, user } = useRoom();
@@ -28,6 +30,7 @@ export function useRoomChat() {
         fromId,
         fromName: from?.name ?? "Someone",
         text: payload.text,
+        attachments: payload.attachments,
         at: Date.now(),
         own: false,
         status: "received",
@@ -36,9 +39,10 @@ export function useRoomChat() {
   });
 
   const send = useCallback(
-    (text: string) => {
+    (text: string, attachments?: RoomAttachment[]) => {
       const trimmed = text.trim().slice(0, CHAT_MAX_LENGTH);
-      if (!trimmed) return;
+      const files = attachments && attachments.length > 0 ? attachments : undefined;
+      if (!trimmed && !files) return;
       const id = crypto.randomUUID();
       dispatch({
         type: "add",
@@ -47,6 +51,7 @@ export function useRoomChat() {
           fromId: "self",
           fromName: user.name,
           text: trimmed,
+          attachments: files,
           at: Date.now(),
           own: true,
           status: client ? "sending" : "failed",
@@ -54,7 +59,7 @@ export function useRoomChat() {
         },
       });
       if (!client) return;
-      broadcastRoomMessage(client, roomChatMessage, { id, text: trimmed })
+      broadcastRoomMessage(client, roomChatMessage, { id, text: trimmed, attachments: files })
         .then(() => dispatch({ type: "status", id, status: "sent" }))
         .catch(() => dispatch({ type: "status", id, status: "failed", error: NOT_CONNECTED }));
     },

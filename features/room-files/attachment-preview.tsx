@@ -1,0 +1,52 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { RoomAttachment } from "@/features/room-files/attachment";
+import { sniffImageType } from "@/features/room-files/image-sniff";
+import { downloadRoomFile } from "@/features/room-files/room-file-bytes";
+import { useRoom } from "@/lib/room/use-room";
+
+/**
+ * An inline preview of an image attachment: the bytes come through the room,
+ * and are shown only if they really are PNG, JPEG, GIF or WebP (an <img> from
+ * a blob URL of that type cannot run anything).
+ */
+export function AttachmentPreview({ attachment }: { attachment: RoomAttachment }) {
+  const { client } = useRoom();
+  const [url, setUrl] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    if (!client || url) return;
+    let active = true;
+    let created: string | null = null;
+    downloadRoomFile(client, attachment.path)
+      .then((bytes) => {
+        const type = sniffImageType(bytes);
+        if (!active) return;
+        if (!type) return setFailed(true);
+        created = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+        setUrl(created);
+      })
+      .catch(() => active && setFailed(true));
+    return () => {
+      active = false;
+    };
+  }, [client, attachment.path, url]);
+
+  // The blob URL lives as long as this preview does.
+  useEffect(() => (url ? () => URL.revokeObjectURL(url) : undefined), [url]);
+
+  if (failed) return <p className="text-xs text-zinc-700 dark:text-zinc-300">No preview for this image.</p>;
+  if (!url) return <div aria-hidden className="h-24 w-32 animate-pulse rounded-md bg-zinc-200 dark:bg-zinc-800" />;
+  return (
+    // A blob URL of room bytes: next/image cannot optimise it, and it needs no optimising.
+    // eslint-disable-next-line @next/next/no-img-element
+    <img
+      src={url}
+      alt={`Preview of ${attachment.name}`}
+      data-testid="attachment-preview"
+      className="max-h-60 max-w-full rounded-md border border-zinc-200 object-contain dark:border-zinc-700"
+    />
+  );
+}
