@@ -1,8 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { expect, newSignedInPage, RoomPage, test } from "./fixtures";
+import { seriousViolations } from "./axe";
 
 // features/room-files and features/shared-notes, driven by two people, across a restart of the local room.
 
@@ -22,16 +22,6 @@ async function downloadHash(page: Page, name: string): Promise<string> {
   const saved = await download;
   expect(saved.suggestedFilename()).toBe(name);
   return sha256(await readFile(await saved.path()));
-}
-
-/** Serious or critical WCAG A/AA findings on what the page shows now (files and notes UI included). */
-async function axeFindings(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
 }
 
 function notes(page: Page) {
@@ -89,7 +79,7 @@ test("files in chat and shared notes: two people, and both survive a room restar
   expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
   expect(await downloadHash(bob.page, "screenshot.png")).toBe(sha256(png));
   expect(await downloadHash(bob.page, "agenda notes.txt")).toBe(sha256(text));
-  expect(await axeFindings(bob.page)).toEqual([]);
+  expect(await seriousViolations(bob.page)).toEqual([]);
 
   // Shared notes: both type at once, at opposite ends, and each sees the other's text.
   await openNotes(alice.page);
@@ -157,14 +147,14 @@ test("files in chat: drop and paste attach too, and a file-only message reaches 
   await expect(pending.and(alice.page.locator('[data-status="ready"]'))).toHaveCount(2);
   await expect(pending).toHaveText([/dropped\.txt/, /pasted\.txt/]);
   await expect(alice.page.getByLabel("Message")).toHaveValue("");
-  expect(await axeFindings(alice.page)).toEqual([]);
+  expect(await seriousViolations(alice.page)).toEqual([]);
   await alice.page.getByRole("button", { name: "Send" }).click();
 
   const attachments = bob.page.getByTestId("attachment");
   await expect(attachments).toHaveCount(2);
   await expect(attachments).toHaveText([/dropped\.txt\s*13 B/, /pasted\.txt\s*12 B/]);
   expect(await downloadHash(bob.page, "pasted.txt")).toBe(sha256(Buffer.from("pasted bytes")));
-  expect(await axeFindings(bob.page)).toEqual([]);
+  expect(await seriousViolations(bob.page)).toEqual([]);
   await openNotes(bob.page);
-  expect(await axeFindings(bob.page)).toEqual([]);
+  expect(await seriousViolations(bob.page)).toEqual([]);
 });

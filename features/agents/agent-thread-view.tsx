@@ -1,8 +1,9 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ChatBubble } from "@/components/ui/chat-bubble";
+import { useComposer } from "@/components/ui/use-composer";
 import { AGENT_CHAT_MAX_LENGTH } from "@/features/agents/agent-messages";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { useAgentThread } from "@/features/agents/use-agent-thread";
@@ -12,12 +13,7 @@ import { cn } from "@/lib/cn";
 export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgent | null }) {
   const { lines, status, send, typing, cancel, canSend } = useAgentThread(name, agent);
   const [draft, setDraft] = useState("");
-  const listEnd = useRef<HTMLLIElement>(null);
   const inputId = `agent-input-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-
-  useEffect(() => {
-    listEnd.current?.scrollIntoView({ block: "end" });
-  }, [lines.length]);
 
   function submit() {
     if (!draft.trim()) return;
@@ -25,17 +21,7 @@ export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgen
     setDraft("");
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    submit();
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      submit();
-    }
-  }
+  const { listEnd, onSubmit, onKeyDown } = useComposer(submit, lines.length);
 
   return (
     <div data-testid="agent-thread" data-agent={name} className="flex h-[30rem] min-w-0 flex-col">

@@ -1,8 +1,9 @@
 "use client";
 
-import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ChatBubble } from "@/components/ui/chat-bubble";
+import { useComposer } from "@/components/ui/use-composer";
 import { CHAT_MAX_LENGTH } from "@/features/room-chat/room-chat-message";
 import { useRoomChat } from "@/features/room-chat/use-room-chat";
 import { AttachButton } from "@/features/room-files/attach-button";
@@ -23,13 +24,8 @@ export function RoomChat() {
   const [draft, setDraft] = useState("");
   const files = usePendingAttachments();
   const { dragging, dropProps, onPaste } = useFileDrop(files.add);
-  const listEnd = useRef<HTMLLIElement>(null);
   // Sending waits for uploads to finish; failed files are not sent (their reason stays until removed or sent).
   const canSend = (draft.trim().length > 0 || files.ready.length > 0) && !files.uploading;
-
-  useEffect(() => {
-    listEnd.current?.scrollIntoView({ block: "end" });
-  }, [lines.length]);
 
   function submit() {
     if (!canSend) return;
@@ -38,18 +34,7 @@ export function RoomChat() {
     files.clear();
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    submit();
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    // Enter sends, Shift+Enter adds a line; never while an IME is composing.
-    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      submit();
-    }
-  }
+  const { listEnd, onSubmit, onKeyDown } = useComposer(submit, lines.length);
 
   return (
     <section
