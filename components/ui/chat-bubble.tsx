@@ -37,3 +37,17 @@ export function ChatBubble({ text, own, className }: { text: string; own: boolea
     </div>
   );
 }
+
+/** How a bubble looks while its message is on the way, or after it failed. */
+export function deliveryClasses(status: string): string | false {
+  return (status === "sending" && "opacity-60") || (status === "failed" && "ring-2 ring-red-500");
+}
+
+/** Under a message that did not reach the room: why, for the person who wrote it. */
+export function NotSent({ error }: { error?: string }) {
+  return (
+    <span role="alert" className="text-xs text-red-700 dark:text-red-300">
+      {error ?? "Not sent."}
+    </span>
+  );
+}

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ChatBubble } from "@/components/ui/chat-bubble";
+import { ChatBubble, NotSent, deliveryClasses } from "@/components/ui/chat-bubble";
 import { useComposer } from "@/components/ui/use-composer";
 import { AGENT_CHAT_MAX_LENGTH } from "@/features/agents/agent-messages";
 import type { RoomAgent } from "@/features/agents/use-agents";
@@ -44,19 +44,8 @@ export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgen
             className={cn("flex flex-col", line.own ? "items-end" : "items-start")}
           >
             <span className="text-xs text-zinc-700 dark:text-zinc-300">{line.own ? "You" : name}</span>
-            <ChatBubble
-              own={line.own}
-              text={line.text}
-              className={cn(
-                line.status === "sending" && "opacity-60",
-                line.status === "failed" && "ring-2 ring-red-500",
-              )}
-            />
-            {line.status === "failed" ? (
-              <span role="alert" className="text-xs text-red-700 dark:text-red-300">
-                {line.error ?? "Not sent."}
-              </span>
-            ) : null}
+            <ChatBubble own={line.own} text={line.text} className={cn(deliveryClasses(line.status))} />
+            {line.status === "failed" ? <NotSent error={line.error} /> : null}
           </li>
         ))}
         <li ref={listEnd} aria-hidden />

@@ -2,7 +2,7 @@
 
 import { lazy, Suspense, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ChatBubble } from "@/components/ui/chat-bubble";
+import { ChatBubble, NotSent, deliveryClasses } from "@/components/ui/chat-bubble";
 import { useComposer } from "@/components/ui/use-composer";
 import { CHAT_MAX_LENGTH } from "@/features/room-chat/room-chat-message";
 import { useRoomChat } from "@/features/room-chat/use-room-chat";
@@ -62,14 +62,7 @@ export function RoomChat() {
           >
             <span className="text-xs text-zinc-700 dark:text-zinc-300">{line.own ? "You" : line.fromName}</span>
             {line.text ? (
-              <ChatBubble
-                own={line.own}
-                text={line.text}
-                className={cn(
-                  line.status === "sending" && "opacity-60",
-                  line.status === "failed" && "ring-2 ring-red-500",
-                )}
-              />
+              <ChatBubble own={line.own} text={line.text} className={cn(deliveryClasses(line.status))} />
             ) : null}
             {line.attachments ? (
               <Suspense fallback={<span className="text-xs text-zinc-700 dark:text-zinc-300">Loading files…</span>}>
@@ -78,11 +71,7 @@ export function RoomChat() {
                 ))}
               </Suspense>
             ) : null}
-            {line.status === "failed" ? (
-              <span role="alert" className="text-xs text-red-700 dark:text-red-300">
-                {line.error ?? "Not sent."}
-              </span>
-            ) : null}
+            {line.status === "failed" ? <NotSent error={line.error} /> : null}
           </li>
         ))}
         <li ref={listEnd} aria-hidden />
