@@ -3,7 +3,7 @@
 // refusal) dispose it and try again with backoff and a new token.
 
 import { Protocol, RoomClient, WebSocketProtocolChannel, packMessage } from "@meshagent/meshagent";
-import { backoffDelay } from "../lib/backoff";
+import { backoffDelay } from "../lib/shared/backoff";
 import type { Peer, RoomPort } from "./handler";
 
 export interface RoomConnectionOptions {

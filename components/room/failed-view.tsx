@@ -5,7 +5,7 @@ import { RetryStatus } from "@/components/room/retry-status";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { signInUrl } from "@/lib/shared/sign-in-url";
-import type { ConnectionFailure } from "@/lib/connection-failure";
+import type { ConnectionFailure } from "@/lib/room/connection-failure";
 import type { RetryInfo } from "@/lib/room/room-status";
 
 /**

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef, us
 import { createStore } from "zustand/vanilla";
 import { ConnectionAttempt } from "@/components/room/connection-attempt";
 import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
-import { fetchRoomConnection } from "@/lib/fetch-room-connection";
+import { fetchRoomConnection } from "@/lib/room/fetch-room-connection";
 import { RoomContext, type RoomContextValue, type RoomUser } from "@/lib/room/room-context";
 import { initialSession, sessionReducer } from "@/lib/room/room-status";
 import { EMPTY_ROSTER, applyPresenceMessage, rosterFromRecords, type Roster } from "@/lib/room/roster";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RoomConnectionError } from "@/lib/fetch-room-connection";
+import { RoomConnectionError } from "@/lib/room/fetch-room-connection";
 import { initialSession, sessionReducer, type SessionAction, type SessionState } from "@/lib/room/room-status";
 
 const run = (...actions: SessionAction[]) => actions.reduce<SessionState>(sessionReducer, initialSession);

@@ -1,5 +1,5 @@
-import { backoffDelay } from "@/lib/backoff";
-import { classifyFailure, type ConnectionFailure } from "@/lib/connection-failure";
+import { backoffDelay } from "@/lib/shared/backoff";
+import { classifyFailure, type ConnectionFailure } from "@/lib/room/connection-failure";
 
 export interface RetryInfo {
   attempt: number;

@@ -1,4 +1,4 @@
 import { handlers } from "@/auth";
-import { guardAuthHandlers } from "@/lib/auth-route";
+import { guardAuthHandlers } from "@/lib/auth/route-handlers";
 
 export const { GET, POST } = guardAuthHandlers(handlers);

@@ -1,4 +1,4 @@
-import { RoomConnectionError } from "@/lib/fetch-room-connection";
+import { RoomConnectionError } from "@/lib/room/fetch-room-connection";
 
 type FailureKind =
   | "signed_out"

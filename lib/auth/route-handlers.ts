@@ -1,5 +1,6 @@
+import "server-only";
 import type { NextRequest } from "next/server";
-import { withPublicOrigin } from "@/lib/public-origin";
+import { withPublicOrigin } from "@/lib/auth/public-origin";
 import { limitAuthRequest } from "@/lib/rate-limit/sign-in";
 
 type Handler = (request: NextRequest) => Promise<Response>;

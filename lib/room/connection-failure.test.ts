@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyFailure } from "@/lib/connection-failure";
-import { RoomConnectionError, fetchRoomConnection } from "@/lib/fetch-room-connection";
+import { classifyFailure } from "@/lib/room/connection-failure";
+import { RoomConnectionError, fetchRoomConnection } from "@/lib/room/fetch-room-connection";
 
 describe("classifyFailure", () => {
   it.each([

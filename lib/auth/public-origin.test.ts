@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { forwardedOrigin, trustsHostHeaders, withPublicOrigin } from "@/lib/public-origin";
+import { forwardedOrigin, trustsHostHeaders, withPublicOrigin } from "@/lib/auth/public-origin";
 
 const production = { NODE_ENV: "production", AUTH_TRUST_HOST: "true" };
 const request = (headers: Record<string, string>, init: { method?: string; body?: string } = {}) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "@/lib/backoff";
+import { backoffDelay } from "@/lib/shared/backoff";
 
 describe("backoffDelay", () => {
   it("doubles from 0.5 s and caps at 30 s (upper bound, random = 1)", () => {

@@ -1,3 +1,4 @@
+import "server-only";
 import { NextRequest } from "next/server";
 
 type Source = Record<string, string | undefined>;
