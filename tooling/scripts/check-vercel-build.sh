@@ -12,7 +12,12 @@ trap 'rm -rf "$work"' EXIT
 npm install --silent --no-audit --no-fund --prefix "$work/cli" vercel@59.25.4
 git clone --quiet "$root" "$work/app"
 cd "$work/app"
-npm ci --silent --no-audit --no-fund
+# The repo's own node_modules (CI has just run npm ci) as hard links: same packages, no second install.
+if [ -d "$root/node_modules" ] && cmp -s "$root/package-lock.json" package-lock.json; then
+  cp -al "$root/node_modules" node_modules
+else
+  npm ci --silent --no-audit --no-fund
+fi
 mkdir -p .vercel
 printf '%s' '{"projectId":"prj_local","orgId":"team_local","settings":{"framework":"nextjs","nodeVersion":"24.x"}}' > .vercel/project.json
 
