@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { cn } from "@/lib/cn";
+import type { DeliveryStatus } from "@/lib/room/delivery";
 
 /** Past this many lines or characters a bubble starts collapsed: one message must not fill the screen. */
 const COLLAPSE_LINES = 12;
@@ -39,7 +40,7 @@ export function ChatBubble({ text, own, className }: { text: string; own: boolea
 }
 
 /** How a bubble looks while its message is on the way, or after it failed. */
-export function deliveryClasses(status: string): string | false {
+export function deliveryClasses(status: DeliveryStatus): string | false {
   return (status === "sending" && "opacity-60") || (status === "failed" && "ring-2 ring-red-500");
 }
 

@@ -1,23 +1,22 @@
 import { createStore } from "zustand/vanilla";
+import { withDeliveryStatus, type DeliveryStatus } from "@/lib/room/delivery";
 
 /** Lines kept per thread, and threads kept per room page; the oldest go first. */
 export const THREAD_LINE_LIMIT = 300;
 export const THREAD_LIMIT = 50;
-
-type AgentLineStatus = "sending" | "sent" | "failed" | "received";
 
 export interface AgentLine {
   id: string;
   own: boolean;
   text: string;
   at: number;
-  status: AgentLineStatus;
+  status: DeliveryStatus;
   error?: string;
 }
 
 export type ThreadAction =
   | { type: "add"; path: string; line: AgentLine }
-  | { type: "status"; path: string; id: string; status: AgentLineStatus; error?: string };
+  | { type: "status"; path: string; id: string; status: DeliveryStatus; error?: string };
 
 export type Threads = Readonly<Record<string, readonly AgentLine[]>>;
 
@@ -32,13 +31,8 @@ export function threadsReducer(threads: Threads, action: ThreadAction): Threads 
       return { ...Object.fromEntries(kept), [action.path]: next };
     }
     case "status": {
-      if (!lines.some((line) => line.own && line.id === action.id)) return threads;
-      return {
-        ...threads,
-        [action.path]: lines.map((line) =>
-          line.own && line.id === action.id ? { ...line, status: action.status, error: action.error } : line,
-        ),
-      };
+      const next = withDeliveryStatus(lines, action.id, action.status, action.error);
+      return next === lines ? threads : { ...threads, [action.path]: next };
     }
   }
 }

@@ -15,6 +15,7 @@ import {
 import { AGENT_THREADS_STORE, createAgentThreads, type AgentLine } from "@/features/agents/agent-threads";
 import { agentThreadPath } from "@/features/agents/thread-path";
 import type { RoomAgent } from "@/features/agents/use-agents";
+import { NOT_CONNECTED } from "@/lib/room/delivery";
 import { sendRoomMessage, useRoomMessage } from "@/lib/room/room-message";
 import { useRoom, useRoomStore } from "@/lib/room/use-room";
 
@@ -65,11 +66,7 @@ export function useAgentThread(name: string, agent: RoomAgent | null) {
       const trimmed = text.trim().slice(0, AGENT_CHAT_MAX_LENGTH);
       if (!trimmed) return;
       const id = crypto.randomUUID();
-      const problem = !client
-        ? "Not sent: you were disconnected from the room."
-        : !agentId
-          ? `Not sent: ${name} is not in the room.`
-          : null;
+      const problem = !client ? NOT_CONNECTED : !agentId ? `Not sent: ${name} is not in the room.` : null;
       dispatch({
         type: "add",
         path,

@@ -5,10 +5,9 @@ import { useStore } from "zustand";
 import { createChatHistory } from "@/features/room-chat/chat-history";
 import type { RoomAttachment } from "@/features/room-files/attachment";
 import { CHAT_MAX_LENGTH, roomChatMessage } from "@/features/room-chat/room-chat-message";
+import { NOT_CONNECTED } from "@/lib/room/delivery";
 import { broadcastRoomMessage, useRoomMessage } from "@/lib/room/room-message";
 import { useRoom, useRoomStore } from "@/lib/room/use-room";
-
-const NOT_CONNECTED = "Not sent: you were disconnected from the room.";
 
 /**
  * The room's chat: its history (kept by the room, so reconnects and the
