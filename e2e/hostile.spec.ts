@@ -136,6 +136,19 @@ test("fuzz: random attributes and payloads of every known type from a hostile pa
       () => pick(["", "Alice", "\u202E", "\u2028", "<img src=x onerror=alert(1)>", "x".repeat(5000), "👨‍👩‍👧"]),
       () => (depth > 2 ? [] : Array.from({ length: 3 }, () => value(depth + 1))),
       () => (depth > 2 ? {} : { text: value(depth + 1), id: value(depth + 1), path: value(depth + 1), toString: 1 }),
+      // A chat message with attachments of any shape (features/room-files parses them).
+      () => ({
+        text: "files",
+        attachments: [
+          value(depth + 1),
+          {
+            path: pick(["files/x.png", "../x", "files//x", value(depth + 1)]),
+            name: value(depth + 1),
+            size: value(depth + 1),
+            mimeType: pick(["image/png", "image/svg+xml", value(depth + 1)]),
+          },
+        ],
+      }),
       () => true,
     ])();
   const types = [
