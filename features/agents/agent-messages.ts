@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineRoomMessage } from "@/lib/room/room-message";
 
 /**
@@ -13,7 +13,7 @@ export const AGENT_CHAT_MAX_LENGTH = 4000;
 export const AGENT_REPLY_MAX_LENGTH = 20_000;
 const MAX_PATH_LENGTH = 512;
 
-const path = z.string().min(1).max(MAX_PATH_LENGTH);
+const path = z.string().check(z.minLength(1), z.maxLength(MAX_PATH_LENGTH));
 
 export const openedMessage = defineRoomMessage("opened", z.object({ path }));
 export const typingMessage = defineRoomMessage("typing", z.object({ path }));
@@ -24,8 +24,8 @@ export const chatToAgent = defineRoomMessage(
   "chat",
   z.object({
     path,
-    text: z.string().trim().min(1).max(AGENT_CHAT_MAX_LENGTH),
-    attachments: z.array(z.never()).max(0),
+    text: z.string().check(z.trim(), z.minLength(1), z.maxLength(AGENT_CHAT_MAX_LENGTH)),
+    attachments: z.array(z.never()).check(z.maxLength(0)),
     store: z.literal(true),
   }),
 );
@@ -35,10 +35,10 @@ export const chatFromAgent = defineRoomMessage(
   "chat",
   z.object({
     path,
-    text: z
-      .string()
-      .max(AGENT_REPLY_MAX_LENGTH)
-      .refine((text) => text.trim().length > 0),
+    text: z.string().check(
+      z.maxLength(AGENT_REPLY_MAX_LENGTH),
+      z.refine((text) => text.trim().length > 0),
+    ),
   }),
 );
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { readAttribute, type RoomParticipant } from "@/lib/room/roster";
 
 /** What an agent says it is doing in one thread, from its `thread.status.*.<path>` attributes. */
@@ -11,17 +11,24 @@ export interface AgentStatus {
 
 const MAX_STATUS_LENGTH = 80;
 
-const textSchema = z
-  .string()
-  .transform((text) => text.replace(/\s+/g, " ").trim())
-  .refine((text) => text.length > 0)
-  .transform((text) => (text.length > MAX_STATUS_LENGTH ? `${text.slice(0, MAX_STATUS_LENGTH)}…` : text));
+const textSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text) => text.replace(/\s+/g, " ").trim()),
+  ),
+  z.string().check(
+    z.minLength(1),
+    z.overwrite((text) => (text.length > MAX_STATUS_LENGTH ? `${text.slice(0, MAX_STATUS_LENGTH)}…` : text)),
+  ),
+);
 const modeSchema = z.enum(["busy", "steerable"]);
-const startedAtSchema = z
-  .string()
-  .max(64)
-  .transform((value) => Date.parse(value))
-  .refine((ms) => Number.isFinite(ms));
+const startedAtSchema = z.pipe(
+  z.string().check(z.maxLength(64)),
+  z.pipe(
+    z.transform((value: string) => Date.parse(value)),
+    z.number(),
+  ),
+);
 
 export function statusKeys(path: string) {
   return {

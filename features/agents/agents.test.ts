@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
 import {
   AGENT_REPLY_MAX_LENGTH,
@@ -78,9 +79,9 @@ describe("messages to an agent", () => {
 
   it("chat carries path, text, no attachments and store: true", () => {
     const payload = { path: ".threads/a/u.thread", text: "hi", attachments: [], store: true as const };
-    expect(chatToAgent.schema.parse(payload)).toEqual(payload);
-    expect(chatToAgent.schema.safeParse({ ...payload, text: "  " }).success).toBe(false);
-    expect(chatToAgent.schema.safeParse({ ...payload, attachments: [{ path: "x" }] }).success).toBe(false);
+    expect(z.parse(chatToAgent.schema, payload)).toEqual(payload);
+    expect(z.safeParse(chatToAgent.schema, { ...payload, text: "  " }).success).toBe(false);
+    expect(z.safeParse(chatToAgent.schema, { ...payload, attachments: [{ path: "x" }] }).success).toBe(false);
   });
 });
 
@@ -88,7 +89,7 @@ describe("messages from an agent", () => {
   const own = (name: string) => agentThreadPath(name, "dev:ada");
 
   it("accepts { path, text }", () => {
-    expect(chatFromAgent.schema.parse({ path: own("assistant"), text: "Hello" })).toEqual({
+    expect(z.parse(chatFromAgent.schema, { path: own("assistant"), text: "Hello" })).toEqual({
       path: own("assistant"),
       text: "Hello",
     });
@@ -105,7 +106,7 @@ describe("messages from an agent", () => {
     { path: "p", text: "x".repeat(AGENT_REPLY_MAX_LENGTH + 1) },
     { path: "p".repeat(600), text: "x" },
   ])("rejects %j", (payload) => {
-    expect(chatFromAgent.schema.safeParse(payload).success).toBe(false);
+    expect(z.safeParse(chatFromAgent.schema, payload).success).toBe(false);
   });
 
   it("is ours only from an agent, on our own path with that agent", () => {
@@ -182,7 +183,7 @@ describe("malformed agent input (seeded fuzz)", () => {
     const path = agentThreadPath("assistant", "dev:ada");
     const keys = statusKeys(path);
     for (let i = 0; i < 5000; i++) {
-      expect(() => chatFromAgent.schema.safeParse(junk(random))).not.toThrow();
+      expect(() => z.safeParse(chatFromAgent.schema, junk(random))).not.toThrow();
       const attributes = { [keys.text]: junk(random), [keys.mode]: junk(random), [keys.startedAt]: junk(random) };
       expect(() => agentStatus(agent(attributes), path)).not.toThrow();
       const status = agentStatus(agent(attributes), path);

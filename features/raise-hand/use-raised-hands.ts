@@ -1,6 +1,6 @@
 "use client";
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { usePresenceState } from "@/lib/room/use-presence-state";
 
 const handSchema = z.boolean();

@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
 import { CHAT_HISTORY_LIMIT, chatReducer, createChatHistory, type ChatLine } from "@/features/room-chat/chat-history";
 import { CHAT_MAX_LENGTH, roomChatMessage } from "@/features/room-chat/room-chat-message";
@@ -37,7 +38,7 @@ describe("chatReducer", () => {
 });
 
 describe("roomChatMessage", () => {
-  const parse = (payload: unknown) => roomChatMessage.schema.safeParse(payload);
+  const parse = (payload: unknown) => z.safeParse(roomChatMessage.schema, payload);
 
   it("uses MeshAgent's room-chat type, never `chat` (agents read that)", () => {
     expect(roomChatMessage.type).toBe("meshagent.room-chat.message");

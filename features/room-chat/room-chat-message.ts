@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { attachmentList } from "@/features/room-files/attachment";
 import { defineRoomMessage } from "@/lib/room/room-message";
 
@@ -15,9 +15,12 @@ export const roomChatMessage = defineRoomMessage(
   "meshagent.room-chat.message",
   z
     .object({
-      text: z.string().transform((text) => text.trim().slice(0, CHAT_MAX_LENGTH)),
-      id: z.string().max(64).optional().catch(undefined),
+      text: z.pipe(
+        z.string(),
+        z.transform((text) => text.trim().slice(0, CHAT_MAX_LENGTH)),
+      ),
+      id: z.catch(z.optional(z.string().check(z.maxLength(64))), undefined),
       attachments: attachmentList,
     })
-    .refine((message) => message.text.length > 0 || message.attachments !== undefined),
+    .check(z.refine((message) => message.text.length > 0 || message.attachments !== undefined)),
 );

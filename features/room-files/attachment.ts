@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { safeFileName } from "@/features/room-files/file-names";
 import { MAX_ATTACHMENTS } from "@/features/room-files/limits";
 import { ROOM_FILES_PREFIX } from "@/lib/shared/room-paths";
@@ -18,45 +18,41 @@ const FALLBACK_TYPE = "application/octet-stream";
  * climb out of it: room-relative, no "." or ".." segments, no empty segments,
  * no backslashes or control characters.
  */
-const roomFilePath = z
-  .string()
-  .max(1024)
-  .refine(
+const roomFilePath = z.string().check(
+  z.maxLength(1024),
+  z.refine(
     (path) =>
       path.startsWith(ROOM_FILES_PREFIX) &&
       !/[\u0000-\u001f\u007f\\]/.test(path) &&
       path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
-  );
+  ),
+);
 
-export const roomAttachment = z
-  .object({
+export const roomAttachment = z.pipe(
+  z.object({
     path: roomFilePath,
-    name: z.string().max(1024).optional().catch(undefined),
-    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    mimeType: z
-      .string()
-      .max(100)
-      .transform((type) => type.toLowerCase())
-      .pipe(z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/))
-      .catch(FALLBACK_TYPE),
-  })
-  .transform(({ path, name, size, mimeType }): RoomAttachment => ({
+    name: z.catch(z.optional(z.string().check(z.maxLength(1024))), undefined),
+    size: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
+    mimeType: z.catch(
+      z.string().check(z.maxLength(100), z.toLowerCase(), z.regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/)),
+      FALLBACK_TYPE,
+    ),
+  }),
+  z.transform(({ path, name, size, mimeType }): RoomAttachment => ({
     path,
     name: safeFileName(name ?? path.split("/").pop() ?? ""),
     size,
     mimeType,
-  }));
+  })),
+);
 
 /**
  * A message's attachments, parsed one by one: a malformed item is dropped, not
  * the whole message; repeats of a path count once; at most MAX_ATTACHMENTS.
  */
-export const attachmentList = z
-  .array(z.unknown())
-  .max(1000)
-  .optional()
-  .catch(undefined)
-  .transform((items): RoomAttachment[] | undefined => {
+export const attachmentList = z.pipe(
+  z.catch(z.optional(z.array(z.unknown()).check(z.maxLength(1000))), undefined),
+  z.transform((items): RoomAttachment[] | undefined => {
     if (!items) return undefined;
     const seen = new Set<string>();
     const attachments: RoomAttachment[] = [];
@@ -68,4 +64,5 @@ export const attachmentList = z
       if (attachments.length === MAX_ATTACHMENTS) break;
     }
     return attachments.length > 0 ? attachments : undefined;
-  });
+  }),
+);

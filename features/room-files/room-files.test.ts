@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
 import { attachmentList, roomAttachment } from "@/features/room-files/attachment";
 import { safeFileName, uploadPath } from "@/features/room-files/file-names";
@@ -91,7 +92,7 @@ describe("roomAttachment", () => {
 });
 
 describe("chat message attachments", () => {
-  const parse = (payload: unknown) => roomChatMessage.schema.safeParse(payload);
+  const parse = (payload: unknown) => z.safeParse(roomChatMessage.schema, payload);
   const file = (n: number) => ({ path: `files/uploads/${n}/f.txt`, name: "f.txt", size: n, mimeType: "text/plain" });
 
   it("keeps valid attachments, drops malformed ones and repeats, caps the count", () => {

@@ -2,9 +2,10 @@
 
 import type { RoomClient } from "@meshagent/meshagent";
 import { useEffect, useEffectEvent } from "react";
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { useRoomContext } from "@/lib/room/room-context";
 import type { RoomParticipant } from "@/lib/room/roster";
+import type { Schema } from "@/lib/room/schema";
 
 /**
  * A kind of room message: its wire `type` and the schema of its payload.
@@ -14,7 +15,7 @@ import type { RoomParticipant } from "@/lib/room/roster";
  */
 export interface RoomMessageKind<T> {
   type: string;
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
 }
 
 /** Types the room itself uses for presence: a feature must never send or trust them. */
@@ -25,7 +26,7 @@ const RESERVED_TYPES = new Set([
   "participant.attributes",
 ]);
 
-export function defineRoomMessage<T>(type: string, schema: z.ZodType<T>): RoomMessageKind<T> {
+export function defineRoomMessage<T>(type: string, schema: Schema<T>): RoomMessageKind<T> {
   if (RESERVED_TYPES.has(type)) throw new Error(`"${type}" is reserved for room presence.`);
   return { type, schema };
 }
@@ -56,7 +57,7 @@ export function useRoomMessage<T>(kind: RoomMessageKind<T>, onMessage: (message:
     }) => {
       if (message.type !== kind.type || typeof message.fromParticipantId !== "string") return;
       if (message.fromParticipantId === client.localParticipant?.id) return;
-      const parsed = kind.schema.safeParse(message.message);
+      const parsed = z.safeParse(kind.schema, message.message);
       if (!parsed.success) return;
       const attachment =
         message.attachment instanceof Uint8Array && message.attachment.length > 0 ? message.attachment : null;
@@ -76,7 +77,7 @@ export function useRoomMessage<T>(kind: RoomMessageKind<T>, onMessage: (message:
 export async function broadcastRoomMessage<T>(client: RoomClient, kind: RoomMessageKind<T>, payload: T): Promise<void> {
   await client.messaging.broadcastMessage({
     type: kind.type,
-    message: kind.schema.parse(payload) as Record<string, unknown>,
+    message: z.parse(kind.schema, payload) as Record<string, unknown>,
   });
 }
 
@@ -92,6 +93,6 @@ export async function sendRoomMessage<T>(
   await client.messaging.sendMessage({
     to: participant,
     type: kind.type,
-    message: kind.schema.parse(payload) as Record<string, unknown>,
+    message: z.parse(kind.schema, payload) as Record<string, unknown>,
   });
 }

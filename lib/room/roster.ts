@@ -1,5 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { UNNAMED, normalizeDisplayName } from "@/lib/shared/display-name";
+import type { Schema } from "@/lib/room/schema";
 
 /**
  * Who is in the room, built from the room's presence messages and nothing
@@ -32,15 +33,11 @@ export const EMPTY_ROSTER: Roster = new Map();
 const MAX_ATTRIBUTE_KEYS = 128;
 const MAX_KEY_LENGTH = 256;
 
-const idSchema = z.string().min(1).max(128);
-const roleSchema = z
-  .string()
-  .max(32)
-  .regex(/^[a-z][a-z0-9_-]*$/)
-  .catch("participant");
-const attributesSchema = z.record(z.string(), z.unknown()).catch({});
+const idSchema = z.string().check(z.minLength(1), z.maxLength(128));
+const roleSchema = z.catch(z.string().check(z.maxLength(32), z.regex(/^[a-z][a-z0-9_-]*$/)), "participant");
+const attributesSchema = z.catch(z.record(z.string(), z.unknown()), {});
 
-const recordSchema = z.object({ id: idSchema, role: roleSchema, attributes: attributesSchema.optional() });
+const recordSchema = z.object({ id: idSchema, role: roleSchema, attributes: z.optional(attributesSchema) });
 
 export interface PresenceMessage {
   fromParticipantId: unknown;
@@ -138,9 +135,9 @@ export function rosterFromRecords(records: Iterable<unknown>, localId: string | 
 }
 
 /** One attribute of a participant, parsed; undefined when absent or not what the schema says. */
-export function readAttribute<T>(participant: RoomParticipant, key: string, schema: z.ZodType<T>): T | undefined {
+export function readAttribute<T>(participant: RoomParticipant, key: string, schema: Schema<T>): T | undefined {
   if (!Object.hasOwn(participant.attributes, key)) return undefined;
-  const parsed = schema.safeParse(participant.attributes[key]);
+  const parsed = z.safeParse(schema, participant.attributes[key]);
   return parsed.success ? parsed.data : undefined;
 }
 

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useMemo } from "react";
-import type { z } from "zod";
 import { useStore } from "zustand";
 import { createStore } from "zustand/vanilla";
 import { readAttribute, type RoomParticipant } from "@/lib/room/roster";
+import type { Schema } from "@/lib/room/schema";
 import { useParticipants, useRoom, useRoomStore } from "@/lib/room/use-room";
 
 export interface PresenceState<T> {
@@ -23,7 +23,7 @@ export interface PresenceState<T> {
  * reconnect your value is published again on the new connection.
  * Others' values are parsed with `schema`; an invalid one counts as absent.
  */
-export function usePresenceState<T>(key: string, schema: z.ZodType<T>, initial: T): PresenceState<T> {
+export function usePresenceState<T>(key: string, schema: Schema<T>, initial: T): PresenceState<T> {
   const attribute = `presence.${key}`;
   const store = useRoomStore(attribute, () => createStore<{ value: T }>(() => ({ value: initial })));
   const value = useStore(store, (state) => state.value);
