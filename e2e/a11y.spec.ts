@@ -59,7 +59,11 @@ for (const colorScheme of ["light", "dark"] as const) {
 /** Presses Tab until `target` has focus (at most 40 times), as a keyboard user would. */
 async function tabTo(page: Page, target: Locator) {
   for (let presses = 0; presses < 40; presses++) {
-    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
+    // A short timeout: the target may be gone for a moment (a view re-rendering), then Tab goes on.
+    const focused = await target
+      .evaluate((element) => element === document.activeElement, undefined, { timeout: 1000 })
+      .catch(() => false);
+    if (focused) return;
     await page.keyboard.press("Tab");
   }
   throw new Error(`Tab never reached ${target}`);
@@ -89,8 +93,10 @@ test("keyboard only: sign in, join a room, send a message, retry a failed connec
   await roomServer.stop();
   await page.reload();
   await expect(roomPage.failure()).toContainText("Could not connect to the room");
-  await roomServer.restart();
+  // Focus the button while the room is still down (automatic retries, backing off, may redraw the view meanwhile),
+  // so the page cannot reconnect by itself before the key is pressed.
   await tabTo(page, page.getByRole("button", { name: "Retry now" }));
+  await roomServer.restart();
   await page.keyboard.press("Enter");
   await roomPage.expectLive();
 });
