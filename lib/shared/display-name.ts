@@ -3,11 +3,17 @@ export const DISPLAY_NAME_MAX_LENGTH = 40;
 /** A bound in UTF-16 units too, so a "character" stacked with marks cannot grow without limit. */
 export const DISPLAY_NAME_MAX_UNITS = 160;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: building one loads the engine's break-iterator data, which would otherwise
+// delay every page that merely imports this module (the room page among them) before it can connect.
+let graphemes: Intl.Segmenter | undefined;
+function segmenter(): Intl.Segmenter {
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  return graphemes;
+}
 
 export function graphemeLength(value: string): number {
   let count = 0;
-  for (const _ of segmenter.segment(value)) count += 1;
+  for (const _ of segmenter().segment(value)) count += 1;
   return count;
 }
 
@@ -53,7 +59,12 @@ export function parseDisplayName(
 
 export const UNNAMED = "Unnamed participant";
 
-const UNSAFE_GLOBAL = new RegExp(`${LINE_BREAKS.source}|${BIDI_CONTROLS.source}|${INVISIBLE.source}`, "gu");
+// Built on first use, like the segmenter: parsing its Unicode property classes costs the importing page time.
+let unsafeGlobal: RegExp | undefined;
+function unsafeCharacters(): RegExp {
+  unsafeGlobal ??= new RegExp(`${LINE_BREAKS.source}|${BIDI_CONTROLS.source}|${INVISIBLE.source}`, "gu");
+  return unsafeGlobal;
+}
 
 /**
  * A name that arrived from another participant, made safe to render: one
@@ -66,11 +77,11 @@ export function normalizeDisplayName(value: unknown): string | null {
   const cleaned = value
     .slice(0, 4 * DISPLAY_NAME_MAX_UNITS)
     .normalize("NFC")
-    .replace(UNSAFE_GLOBAL, " ")
+    .replace(unsafeCharacters(), " ")
     .replace(/\s+/g, " ")
     .trim();
   if (!cleaned) return null;
-  const characters = Array.from(segmenter.segment(cleaned), (part) => part.segment);
+  const characters = Array.from(segmenter().segment(cleaned), (part) => part.segment);
   if (characters.length <= DISPLAY_NAME_MAX_LENGTH && cleaned.length <= DISPLAY_NAME_MAX_UNITS) return cleaned;
   return `${characters.slice(0, DISPLAY_NAME_MAX_LENGTH).join("").slice(0, DISPLAY_NAME_MAX_UNITS)}…`;
 }
