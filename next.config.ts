@@ -10,9 +10,8 @@ const nextConfig: NextConfig = {
     // The SDK's UTF-8 polyfill drags ~500 KB of CJK tables into the room chunk: use the native codecs.
     resolveAlias: {
       "@kayahr/text-encoding": "./lib/native-text-encoding.ts",
-      // The SDK's `instanceof Buffer` would pull in a ~7 KiB Buffer polyfill: see lib/browser-buffer.ts.
-      buffer: { browser: "./lib/browser-buffer.ts" },
-      "node:buffer": { browser: "./lib/browser-buffer.ts" },
+      // Where Next sends the `Buffer` global in browser bundles: the SDK's
+      // `instanceof Buffer` would pull in a ~7 KiB polyfill (lib/browser-buffer.ts).
       "next/dist/compiled/buffer": { browser: "./lib/browser-buffer.ts" },
     },
     rules: {
