@@ -33,7 +33,13 @@ describe("createLazyDocumentRuntime", () => {
     const importRuntime = vi.fn(importSdkRuntime);
     const lazy = createLazyDocumentRuntime(importRuntime);
     expect(importRuntime).not.toHaveBeenCalled();
-    lazy.runtime.registerDocument("idle-doc", null, false, () => {}, () => {});
+    lazy.runtime.registerDocument(
+      "idle-doc",
+      null,
+      false,
+      () => {},
+      () => {},
+    );
     expect(importRuntime).toHaveBeenCalledTimes(1);
     await lazy.load();
     expect(importRuntime).toHaveBeenCalledTimes(1);
@@ -95,7 +101,13 @@ describe("createLazyDocumentRuntime", () => {
       applyBackendChanges: (id) => order.push(`backend ${id}`),
     }));
 
-    lazy.runtime.registerDocument("first", null, false, () => {}, () => {});
+    lazy.runtime.registerDocument(
+      "first",
+      null,
+      false,
+      () => {},
+      () => {},
+    );
     lazy.runtime.applyBackendChanges("first", "");
     lazy.runtime.unregisterDocument("first");
     await lazy.load();

@@ -2,6 +2,7 @@
 // bundles (see next.config.ts): the SDK's four document-runtime functions come
 // from lib/room/lazy-document-runtime.ts, which imports the real pre-bundled
 // runtime (./entrypoint.js, Yjs) the first time a document needs it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Turbopack runs loaders as CommonJS.
 const path = require("node:path");
 
 const lazyRuntime = path.join(__dirname, "..", "..", "lib", "room", "lazy-document-runtime.ts");
