@@ -6,9 +6,23 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // `npm run dev` listens on 127.0.0.1; the app must work whichever of the two names the browser used.
   allowedDevOrigins: ["localhost", "127.0.0.1"],
-  // The SDK's UTF-8 polyfill drags ~500 KB of CJK tables into the room chunk: use the native codecs.
   turbopack: {
-    resolveAlias: { "@kayahr/text-encoding": "./lib/native-text-encoding.ts" },
+    // The SDK's UTF-8 polyfill drags ~500 KB of CJK tables into the room chunk: use the native codecs.
+    resolveAlias: {
+      "@kayahr/text-encoding": "./lib/native-text-encoding.ts",
+      // Where Next sends the `Buffer` global in browser bundles: the SDK's
+      // `instanceof Buffer` would pull in a ~7 KiB polyfill (lib/browser-buffer.ts).
+      "next/dist/compiled/buffer": { browser: "./lib/browser-buffer.ts" },
+    },
+    rules: {
+      // The SDK's document runtime (Yjs, ~29 KiB gzip) only matters once a
+      // document is opened (Shared notes): browsers load it then, not with the
+      // room page. Why and how: lib/room/lazy-document-runtime.ts.
+      "**/@meshagent/meshagent/dist/esm/runtime.js": {
+        condition: "browser",
+        loaders: ["./tooling/turbopack/lazy-document-runtime-loader.cjs"],
+      },
+    },
   },
 };
 

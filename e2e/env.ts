@@ -34,4 +34,6 @@ export const E2E_ROOMS = [
   "agents",
   "agents-custom",
   "files-notes",
+  "lazy-notes",
+  "lazy-notes-dev",
 ];

@@ -3,6 +3,7 @@ import { lazy } from "react";
 import { ParticipantList } from "@/features/participants/participant-list";
 import { RaiseHand } from "@/features/raise-hand/raise-hand";
 import { RoomChat } from "@/features/room-chat/room-chat";
+import { loadDocumentRuntime } from "@/lib/room/lazy-document-runtime";
 import type { RoomFeature } from "@/lib/room/room-feature";
 
 /**
@@ -18,6 +19,11 @@ export const ROOM_FEATURES: RoomFeature[] = [
     id: "shared-notes",
     title: "Notes",
     slot: "main",
-    Component: lazy(() => import("@/features/shared-notes/shared-notes").then((m) => ({ default: m.SharedNotes }))),
+    Component: lazy(() => {
+      // The notes need the SDK's document runtime too: fetch both at once. A
+      // failure here is reported by the notes view, which asks again.
+      loadDocumentRuntime().catch(() => undefined);
+      return import("@/features/shared-notes/shared-notes").then((m) => ({ default: m.SharedNotes }));
+    }),
   },
 ];

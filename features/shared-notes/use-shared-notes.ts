@@ -3,6 +3,7 @@
 import type { MeshDocument } from "@meshagent/meshagent";
 import { useCallback, useEffect, useState } from "react";
 import { ensureNotesBody, NOTES_SCHEMA, readNotes, writeNotes } from "@/features/shared-notes/notes-document";
+import { loadDocumentRuntime } from "@/lib/room/lazy-document-runtime";
 import { SHARED_NOTES_PATH } from "@/lib/shared/room-paths";
 import { useRoom } from "@/lib/room/use-room";
 
@@ -38,8 +39,10 @@ export function useSharedNotes() {
     let unsubscribe = () => {};
     setState((current) => ({ phase: "opening", text: current.text }));
 
-    client.sync
-      .open(SHARED_NOTES_PATH, { schema: NOTES_SCHEMA })
+    // The SDK's document runtime loads on first use; open the document once it
+    // is ready so that `sync.open` resolves with the room's state applied.
+    loadDocumentRuntime()
+      .then(() => client.sync.open(SHARED_NOTES_PATH, { schema: NOTES_SCHEMA }))
       .then((document) => {
         opened = document;
         if (!active) {

@@ -1,0 +1,110 @@
+/**
+ * @meshagent/meshagent's document runtime (dist/esm/entrypoint.js: Yjs and
+ * its sync glue, pre-bundled, about 29 KiB gzip) is only needed once a
+ * document is opened with room.sync.open, which only the Shared notes tab
+ * does. Yet every RoomClient imports it (through SyncClient), so it would ship
+ * with the room page. In browser bundles next.config.ts therefore replaces the
+ * SDK's runtime.js with a module built here (tooling/turbopack/
+ * lazy-document-runtime-loader.cjs) that imports the real runtime on first use.
+ * Server code, the agent, the dev room and tests use the SDK unmodified.
+ *
+ * The SDK calls these four functions synchronously and uses no result. Calls
+ * made before the runtime has loaded are queued and replayed in order once it
+ * has; later calls go straight through. A queued call runs later than the SDK
+ * expects (a document's first state would land after its `synchronized`
+ * promise resolved), so await loadDocumentRuntime() before room.sync.open.
+ */
+
+export interface DocumentRuntime {
+  registerDocument(
+    id: string,
+    base64Data: string | null,
+    undo: boolean | undefined,
+    sendUpdateToBackend: (update: string) => void,
+    sendUpdateToClient: (update: string) => void,
+  ): void;
+  unregisterDocument(id: string): void;
+  applyChanges(update: { documentID: string; changes: unknown[] }): void;
+  applyBackendChanges(documentId: string, base64Changes: string): void;
+}
+
+type RuntimeCall = {
+  [Name in keyof DocumentRuntime]: { name: Name; args: Parameters<DocumentRuntime[Name]> };
+}[keyof DocumentRuntime];
+
+export interface LazyDocumentRuntime {
+  /** Stand-ins for the runtime's functions, safe to call before it has loaded. */
+  runtime: DocumentRuntime;
+  /** Loads the runtime (once; again after a failure) and resolves when queued calls have run. */
+  load(): Promise<void>;
+}
+
+function invoke(runtime: DocumentRuntime, call: RuntimeCall): void {
+  (runtime[call.name] as (...args: RuntimeCall["args"]) => void)(...call.args);
+}
+
+export function createLazyDocumentRuntime(importRuntime: () => Promise<DocumentRuntime>): LazyDocumentRuntime {
+  let loaded: DocumentRuntime | null = null;
+  let loading: Promise<void> | null = null;
+  const queue: RuntimeCall[] = [];
+
+  function replay(runtime: DocumentRuntime): void {
+    // A replayed call can make the SDK call the runtime again (a document
+    // update echoed to the client); such calls join the end of the queue, so
+    // the order stays the order the SDK made them in.
+    for (let call = queue.shift(); call; call = queue.shift()) {
+      try {
+        invoke(runtime, call);
+      } catch (error) {
+        // The caller that would have seen this error synchronously is gone.
+        console.error(`MeshAgent document runtime: ${call.name} failed`, error);
+      }
+    }
+    loaded = runtime;
+  }
+
+  function load(): Promise<void> {
+    if (loaded) return Promise.resolve();
+    loading ??= importRuntime().then(replay, (error: unknown) => {
+      loading = null;
+      throw error;
+    });
+    return loading;
+  }
+
+  function call(next: RuntimeCall): void {
+    if (loaded) {
+      invoke(loaded, next);
+      return;
+    }
+    queue.push(next);
+    load().catch((error: unknown) => console.error("MeshAgent document runtime did not load", error));
+  }
+
+  return {
+    runtime: {
+      registerDocument: (...args) => call({ name: "registerDocument", args }),
+      unregisterDocument: (...args) => call({ name: "unregisterDocument", args }),
+      applyChanges: (...args) => call({ name: "applyChanges", args }),
+      applyBackendChanges: (...args) => call({ name: "applyBackendChanges", args }),
+    },
+    load,
+  };
+}
+
+let installed: LazyDocumentRuntime | null = null;
+
+/** Called by the replacement runtime module in browser bundles. */
+export function installLazyDocumentRuntime(importRuntime: () => Promise<DocumentRuntime>): DocumentRuntime {
+  installed = createLazyDocumentRuntime(importRuntime);
+  return installed.runtime;
+}
+
+/**
+ * Resolves once the SDK's document runtime is ready: at once where the SDK
+ * loads it eagerly (server, Node, tests). Rejects if its chunk fails to
+ * download; a later call tries again.
+ */
+export function loadDocumentRuntime(): Promise<void> {
+  return installed ? installed.load() : Promise.resolve();
+}
