@@ -1,4 +1,4 @@
-import { base64url, decodeProtectedHeader } from "jose";
+import { base64url, decodeProtectedHeader, type JWTPayload } from "jose";
 import { decode as authjsDecode, encode as authjsEncode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { readSessionUser } from "@/lib/auth/session-cookie";
@@ -67,7 +67,7 @@ describe("session cookie encryption", () => {
   it("gives each request the user of its own cookie and none for a forged one", async () => {
     const env = { ...readEnv({}).env, AUTH_SECRET: SECRET, AUTH_URL: "http://localhost:3000" };
     const grace = { sub: "user-2", name: "Grace Hopper" };
-    const headers = async (token: object | string) =>
+    const headers = async (token: JWTPayload | string) =>
       new Headers({
         cookie: `${SALT}=${typeof token === "string" ? token : await encodeSession({ token, secret: SECRET, salt: SALT })}`,
       });
