@@ -15,7 +15,7 @@ import { EncryptJWT, base64url, calculateJwkThumbprint, jwtDecrypt, type JWTPayl
  * imported once per process. Only keys derived from AUTH_SECRET are kept,
  * never a session or a user.
  */
-export const SESSION_ENCRYPTION = "A256GCM";
+const SESSION_ENCRYPTION = "A256GCM";
 const ENCRYPTIONS = [SESSION_ENCRYPTION, "A256CBC-HS512"] as const;
 type Enc = (typeof ENCRYPTIONS)[number];
 
