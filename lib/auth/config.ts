@@ -5,6 +5,7 @@ import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import { DEV_LOGIN_PROVIDER_ID, devUserId, isDevLoginEnabled, isGitHubEnabled } from "@/lib/auth/policy";
+import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { userFromToken } from "@/lib/auth/session-user";
 import type { Env } from "@/lib/env";
 import { parseDisplayName } from "@/lib/shared/display-name";
@@ -39,6 +40,8 @@ export function authConfig(env: Env): NextAuthConfig {
   return {
     providers: providers(env),
     session: { strategy: "jwt" },
+    // Auth.js's cookie format with A256GCM, which every route that reads the session decrypts in one call (lib/auth/session-jwt.ts).
+    jwt: { encode: encodeSession, decode: decodeSession },
     pages: { signIn: "/signin" },
     // `npm run dev` provides a generated secret; production must set AUTH_SECRET.
     secret: env.AUTH_SECRET,

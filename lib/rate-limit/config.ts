@@ -17,7 +17,8 @@ export interface RateLimitConfig {
   redisUrl: string | undefined;
 }
 
-const NAMES: readonly EnvName[] = [
+/** The variables the limits are read from (a change to any of them rebuilds the process limiter). */
+export const RATE_LIMIT_ENV_NAMES: readonly EnvName[] = [
   "RATE_LIMIT_WINDOW_SECONDS",
   "RATE_LIMIT_ROOM_CONNECTION_PER_USER",
   "RATE_LIMIT_ROOM_CONNECTION_PER_IP",
@@ -29,7 +30,7 @@ const NAMES: readonly EnvName[] = [
 /** Throws a ConfigError naming the bad variables (the route answers 503 not_configured). */
 export function readRateLimitConfig(source: Record<string, string | undefined> = process.env): RateLimitConfig {
   const { env, problems } = readEnv(source);
-  const bad = problems.filter((problem) => NAMES.includes(problem.variable));
+  const bad = problems.filter((problem) => RATE_LIMIT_ENV_NAMES.includes(problem.variable));
   if (bad.length > 0) {
     throw new ConfigError(
       bad.map((problem) => problem.variable),

@@ -2,6 +2,7 @@ import "server-only";
 import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
 import type { SessionUser } from "@/lib/auth/session-user";
 import { participantApiScope } from "@/lib/participant-scope";
+import type { ReadEnv } from "@/lib/env";
 import { assertValidEnv, serverEnv } from "@/lib/server/env";
 import { AppError, ConfigError } from "@/lib/server/errors";
 import { resolveMeshAgentConfig } from "@/lib/server/meshagent/config";
@@ -18,8 +19,9 @@ import { parseRoomName } from "@/lib/shared/room-name";
 export async function issueRoomConnection(
   user: SessionUser | null,
   roomParam: string | null,
+  // A caller that already read the environment for this request passes it on (each read checks every variable for changes).
+  read: ReadEnv = serverEnv(),
 ): Promise<RoomConnectionInfo> {
-  const read = serverEnv();
   // Any invalid variable is named here rather than half-working (a bad AUTH_DEV_LOGIN included).
   assertValidEnv(read);
   // Without AUTH_SECRET no session can be verified: say so instead of a bare 401.

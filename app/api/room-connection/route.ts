@@ -14,10 +14,11 @@ const ROUTE = "/api/room-connection";
  */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const user = await readSessionUser(request.headers, serverEnv().env);
+    const read = serverEnv();
+    const user = await readSessionUser(request.headers, read.env);
     await enforceRateLimit("room-connection", { ip: clientIp(request.headers), user: user?.id });
     const room = new URL(request.url).searchParams.get("room");
-    const connection = await issueRoomConnection(user, room);
+    const connection = await issueRoomConnection(user, room, read);
     return Response.json(connection, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error, ROUTE);
