@@ -54,3 +54,38 @@ export const CONNECTED_PROBE = `(() => {
   const observer = new MutationObserver(check);
   observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-connection", "data-testid"] });
 })();`;
+
+/**
+ * Init script: records performance.now() on window.__benchSocketAt when the
+ * page creates its first WebSocket (the room connection), to show how much of
+ * the time to connected passes before the connection even starts.
+ */
+export const SOCKET_PROBE = `(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (window.__benchSocketAt === undefined) window.__benchSocketAt = performance.now();
+    }
+  };
+})();`;
+
+/**
+ * Init script for the framework floor: records performance.now() on
+ * window.__benchHydratedAt once React has hydrated the last link, button or
+ * input of the page's <main> (React attaches its props to an element when it
+ * hydrates it). Polled between tasks, so it reads a few ms late at worst.
+ */
+export const HYDRATED_PROBE = `(() => {
+  const started = performance.now();
+  const check = () => {
+    const controls = document.querySelectorAll("main a, main button, main input");
+    const last = controls[controls.length - 1];
+    if (last && Object.keys(last).some((key) => key.startsWith("__reactProps$"))) {
+      window.__benchHydratedAt = performance.now();
+      return;
+    }
+    if (performance.now() - started < 15000) setTimeout(check, 0);
+  };
+  check();
+})();`;
