@@ -161,6 +161,7 @@ export async function timeToConnected(ctx: BenchContext): Promise<Omit<BenchResu
           b.median,
           `>= ${TTC_TARGET_RATIO}x means goal 1 is below Next.js + React's own floor here`,
         ),
+        row("room page connected vs the framework floor (ms)", a.median, floor),
         row("median TTFB of the HTML (ms)", a.medianTtfb, b.medianTtfb),
         row("median DOMContentLoaded (ms)", a.medianDomContentLoaded, b.medianDomContentLoaded),
         row("median credentials fetch start (ms)", a.medianTokenFetchStart, b.medianTokenFetchStart),
