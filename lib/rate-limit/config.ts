@@ -1,4 +1,5 @@
-import { readEnv, type EnvName } from "@/lib/env";
+import type { EnvName, ReadEnv } from "@/lib/env";
+import { serverEnv } from "@/lib/server/env";
 import { ConfigError } from "@/lib/server/errors";
 
 /**
@@ -17,8 +18,8 @@ export interface RateLimitConfig {
   redisUrl: string | undefined;
 }
 
-/** The variables the limits are read from (a change to any of them rebuilds the process limiter). */
-export const RATE_LIMIT_ENV_NAMES: readonly EnvName[] = [
+/** The variables the limits are read from. */
+const RATE_LIMIT_ENV_NAMES: readonly EnvName[] = [
   "RATE_LIMIT_WINDOW_SECONDS",
   "RATE_LIMIT_ROOM_CONNECTION_PER_USER",
   "RATE_LIMIT_ROOM_CONNECTION_PER_IP",
@@ -28,8 +29,7 @@ export const RATE_LIMIT_ENV_NAMES: readonly EnvName[] = [
 ];
 
 /** Throws a ConfigError naming the bad variables (the route answers 503 not_configured). */
-export function readRateLimitConfig(source: Record<string, string | undefined> = process.env): RateLimitConfig {
-  const { env, problems } = readEnv(source);
+export function readRateLimitConfig({ env, problems }: ReadEnv = serverEnv()): RateLimitConfig {
   const bad = problems.filter((problem) => RATE_LIMIT_ENV_NAMES.includes(problem.variable));
   if (bad.length > 0) {
     throw new ConfigError(

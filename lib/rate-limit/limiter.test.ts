@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { readEnv } from "@/lib/env";
 import { AppError } from "@/lib/server/errors";
 import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
 import {
@@ -107,16 +108,18 @@ describe("enforceRateLimit (this process, configured from the environment)", () 
 
 describe("rate-limit configuration", () => {
   it("has defaults and reads overrides", () => {
-    expect(readRateLimitConfig({})).toMatchObject({
+    expect(readRateLimitConfig(readEnv({}))).toMatchObject({
       windowSeconds: 60,
       roomConnectionPerUser: 60,
       redisUrl: undefined,
     });
     expect(
-      readRateLimitConfig({
-        RATE_LIMIT_SIGN_IN_PER_IP: " 7 ",
-        REDIS_URL: "rediss://default:pw@example.upstash.io:6379",
-      }),
+      readRateLimitConfig(
+        readEnv({
+          RATE_LIMIT_SIGN_IN_PER_IP: " 7 ",
+          REDIS_URL: "rediss://default:pw@example.upstash.io:6379",
+        }),
+      ),
     ).toMatchObject({ signInPerIp: 7, redisUrl: "rediss://default:pw@example.upstash.io:6379" });
   });
 
@@ -126,9 +129,9 @@ describe("rate-limit configuration", () => {
     ["RATE_LIMIT_SIGN_IN_PER_IP", "1.5"],
     ["REDIS_URL", "http://example.com"],
   ])("names a bad %s=%j in a not_configured error", (name, value) => {
-    expect(() => readRateLimitConfig({ [name]: value })).toThrow(name);
+    expect(() => readRateLimitConfig(readEnv({ [name]: value }))).toThrow(name);
     try {
-      readRateLimitConfig({ [name]: value });
+      readRateLimitConfig(readEnv({ [name]: value }));
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).status).toBe(503);

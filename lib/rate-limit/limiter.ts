@@ -2,7 +2,9 @@ import "server-only";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "@/lib/server/errors";
-import { RATE_LIMIT_ENV_NAMES, readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
+import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
+import type { ReadEnv } from "@/lib/env";
+import { serverEnv } from "@/lib/server/env";
 
 /** What is being limited; each has a per-user (or per-name) and a per-IP budget. */
 export type RateLimitScope = "room-connection" | "sign-in";
@@ -95,23 +97,23 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
 // One limiter per server process, shared by route handlers and server actions
 // (which Next may bundle separately, each with its own copy of this module).
 const GLOBAL_KEY = Symbol.for("meshagent-starter.rate-limiter");
-type Holder = { [GLOBAL_KEY]?: { source: string; signature: string; limiter: RateLimiter } };
+type Holder = { [GLOBAL_KEY]?: { read: ReadEnv; signature: string; limiter: RateLimiter } };
 
 function processLimiter(): RateLimiter {
   const holder = globalThis as Holder;
   const current = holder[GLOBAL_KEY];
-  // Validating the whole environment is most of a request's cost here: do it only when a limit variable changed.
-  const source = RATE_LIMIT_ENV_NAMES.map((name) => process.env[name] ?? "\u0000").join("\u0001");
-  if (current?.source === source) return current.limiter;
-  const config = readRateLimitConfig();
+  // serverEnv() hands out the same object until a variable changes: only then re-read the limits.
+  const read = serverEnv();
+  if (current?.read === read) return current.limiter;
+  const config = readRateLimitConfig(read);
   const signature = JSON.stringify(config);
   if (current && current.signature === signature) {
-    current.source = source;
+    current.read = read;
     return current.limiter;
   }
   void current?.limiter.close();
   const limiter = createRateLimiter(config);
-  holder[GLOBAL_KEY] = { source, signature, limiter };
+  holder[GLOBAL_KEY] = { read, signature, limiter };
   return limiter;
 }
 
