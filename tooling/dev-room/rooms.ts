@@ -7,7 +7,7 @@ import { Participant } from "./participant";
 import type { MessageSink } from "./socket-writer";
 import type { RoomTokenClaims } from "./token";
 import { ErrorCode, RequestError, errorContent } from "./content";
-import { assignAttributes, decideAttributes } from "./attribute-policy";
+import { applyAttributes, decideAttributes } from "./attribute-policy";
 import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
 import type { RoomServices } from "./room-services";
 
@@ -151,7 +151,7 @@ export class RoomRegistry {
       participant.respondError(message.id, text, ErrorCode.PERMISSION_DENIED);
     }
     if (Object.keys(accepted).length === 0) return;
-    assignAttributes(participant.attributes, accepted);
+    applyAttributes(participant.attributes, accepted);
     if (participant.messagingEnabled) {
       notifyEnabledPeers(room, participant, "participant.attributes", { attributes: accepted });
     }
