@@ -99,11 +99,6 @@ export class RoomRegistry {
     this.log(`room ${room.name}: ${participant.name} (${participant.id}) left`);
   }
 
-  /** Everyone in the participant's room, the participant included. */
-  roomMembers(participant: Participant): Iterable<Participant> {
-    return this.rooms.get(participant.room)?.members.values() ?? [];
-  }
-
   handleMessage(participant: Participant, message: ProtocolMessage): void {
     if (!participant.active) return;
     const room = this.rooms.get(participant.room);
