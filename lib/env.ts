@@ -144,6 +144,10 @@ const schema = {
   /** Room files and documents of the local room; default .meshagent-dev/ in the repo. */
   DEV_ROOM_DATA_DIR: text,
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
+  /** Largest shared document (encoded Yjs state); above ~750 KiB SDK 0.35.8's echo of it no longer fits one message. */
+  DEV_ROOM_MAX_DOCUMENT_BYTES: unset(integer(1024, 2 ** 40).default(640 * 1024)),
+  /** Everything one room may keep in storage (files); unset: no quota. */
+  DEV_ROOM_MAX_ROOM_BYTES: unset(integer(0, 2 ** 50).optional()),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
   HOST: text,
   // Rate limits: requests per window, per user (or attempted name) and per IP.
@@ -197,6 +201,8 @@ const DEV_ONLY: readonly EnvName[] = [
   "DEV_ROOM_SECRET",
   "DEV_ROOM_DATA_DIR",
   "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "DEV_ROOM_MAX_DOCUMENT_BYTES",
+  "DEV_ROOM_MAX_ROOM_BYTES",
   "HOST",
 ];
 

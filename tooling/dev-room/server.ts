@@ -23,7 +23,7 @@ import { SenderGate, asSender } from "./flow-gate";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
-import { RoomServices } from "./room-services";
+import { RoomServices, type DocumentUsage } from "./room-services";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -45,8 +45,10 @@ export interface DevRoomServerOptions {
   downloadUrlTtlSeconds?: number;
   /** Debounce before a changed document is written to disk. Default 250 ms. */
   syncSaveDelayMs?: number;
-  /** Largest encoded size of one shared document (DEV_ROOM_MAX_DOCUMENT_BYTES). Default 4 MiB. */
+  /** Largest encoded size of one shared document (DEV_ROOM_MAX_DOCUMENT_BYTES). Default 640 KiB. */
   maxDocumentBytes?: number;
+  /** Storage quota of one room, all its files together (DEV_ROOM_MAX_ROOM_BYTES). Default: none. */
+  maxRoomBytes?: number;
   /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
   flowLimits?: Partial<SocketWriterLimits>;
 }
@@ -76,6 +78,8 @@ export interface DevRoomUsage {
   peakSocketBacklogBytes: number;
   /** Sockets whose reading is paused by flow control right now. */
   pausedSenders: number;
+  /** Shared documents in memory, and their disk writes since the start. */
+  documents: DocumentUsage;
 }
 
 const ROOM_PATH = /^\/rooms\/([^/?]+)$/;
@@ -127,6 +131,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     downloadUrlTtlSeconds: opts.downloadUrlTtlSeconds,
     syncSaveDelayMs: opts.syncSaveDelayMs,
     maxDocumentBytes: opts.maxDocumentBytes,
+    maxRoomBytes: opts.maxRoomBytes,
     httpBase: () => url.replace(/^ws/, "http"),
     participantsIn: (room) => registry.participantsIn(room),
     log,
@@ -369,7 +374,13 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       peakSocketBacklogBytes = Math.max(peakSocketBacklogBytes, writer.peakBacklog);
     }
     const pausedSenders = [...sockets].filter((ws) => ws.isPaused).length;
-    return { attributeBytes: registry.attributeBytes(), backlogBytes, peakSocketBacklogBytes, pausedSenders };
+    return {
+      attributeBytes: registry.attributeBytes(),
+      backlogBytes,
+      peakSocketBacklogBytes,
+      pausedSenders,
+      documents: services.documentUsage(),
+    };
   };
 
   return { url, port, close, stats, usage };

@@ -31,7 +31,15 @@ nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
 let read: ReadEnv;
 try {
-  read = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES", "HOST"]);
+  read = cliEnv([
+    "DEV_ROOM_PORT",
+    "DEV_ROOM_SECRET",
+    "DEV_ROOM_DATA_DIR",
+    "DEV_ROOM_MAX_UPLOAD_BYTES",
+    "DEV_ROOM_MAX_DOCUMENT_BYTES",
+    "DEV_ROOM_MAX_ROOM_BYTES",
+    "HOST",
+  ]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -55,6 +63,8 @@ if (!cloudConfigured) {
       secret,
       dataDir: devRoomDataDir(root, env),
       maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+      maxDocumentBytes: env.DEV_ROOM_MAX_DOCUMENT_BYTES,
+      maxRoomBytes: env.DEV_ROOM_MAX_ROOM_BYTES,
     });
   try {
     secret = devRoomSecret(root, env);
