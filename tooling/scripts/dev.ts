@@ -31,7 +31,14 @@ nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
 let read: ReadEnv;
 try {
-  read = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES", "HOST"]);
+  read = cliEnv([
+    "DEV_ROOM_PORT",
+    "DEV_ROOM_SECRET",
+    "DEV_ROOM_DATA_DIR",
+    "DEV_ROOM_MAX_UPLOAD_BYTES",
+    "DEV_ROOM_TOOL_CALL_TIMEOUT_MS",
+    "HOST",
+  ]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -55,6 +62,7 @@ if (!cloudConfigured) {
       secret,
       dataDir: devRoomDataDir(root, env),
       maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+      toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
     });
   try {
     secret = devRoomSecret(root, env);
