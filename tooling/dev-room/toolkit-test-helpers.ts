@@ -3,6 +3,7 @@
 // Each tool is a function of its JSON arguments returning the SDK's own Content.
 
 import { createRequire } from "node:module";
+import { afterEach } from "vitest";
 import * as sdk35 from "@meshagent/meshagent";
 import type * as Sdk39 from "meshagent-sdk-0.39";
 import type { Harness } from "./test-helpers";
@@ -81,6 +82,19 @@ export async function host39(
     tools: Object.entries(tools).map(([tool, run]) => new Tool39(tool, run)),
   });
   return sdk39.startHostedToolkit({ room, toolkit, public_ });
+}
+
+/**
+ * Disposes what a test registers, after it and before the harness's own
+ * teardown (Vitest runs after-hooks in reverse), so no 0.39.9 client sees its server vanish.
+ * Call after useHarness().
+ */
+export function useDisposers(): (dispose: () => void) => void {
+  const disposers: (() => void)[] = [];
+  afterEach(() => {
+    while (disposers.length > 0) disposers.pop()?.();
+  });
+  return (dispose) => void disposers.push(dispose);
 }
 
 /** A 0.39.9 client in the harness's room, started; disposed after the test. */

@@ -8,15 +8,12 @@ import type * as Sdk39 from "meshagent-sdk-0.39";
 import { AgentsGrant, ApiScope, MessagingGrant, RoomServerException, type RoomClient } from "@meshagent/meshagent";
 import { SECRET, handToken, roomRefusal, useHarness, waitFor, withTimeout } from "./test-helpers";
 import { verifyRoomToken } from "./token";
-import { host35, host39, join39, outcome, sdk39 } from "./toolkit-test-helpers";
+import { host35, host39, join39, outcome, sdk39, useDisposers } from "./toolkit-test-helpers";
 
 const h = useHarness({ start: false });
-const disposers: (() => void)[] = [];
-const cleanup = (dispose: () => void): void => void disposers.push(dispose);
+const cleanup = useDisposers();
 
 async function start(opts: Parameters<typeof h.start>[0] = {}): Promise<void> {
-  // Each test's 0.39.9 clients are disposed before the harness stops the server.
-  while (disposers.length > 0) disposers.pop()?.();
   await h.start(opts);
 }
 
