@@ -144,6 +144,8 @@ const schema = {
   /** Room files and documents of the local room; default .meshagent-dev/ in the repo. */
   DEV_ROOM_DATA_DIR: text,
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
+  /** How long the local room waits for a participant-hosted tool to answer before failing the call (ms). */
+  DEV_ROOM_TOOL_CALL_TIMEOUT_MS: unset(integer(1, 3_600_000).default(30_000)),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
   HOST: text,
   // Rate limits: requests per window, per user (or attempted name) and per IP.
@@ -197,6 +199,7 @@ const DEV_ONLY: readonly EnvName[] = [
   "DEV_ROOM_SECRET",
   "DEV_ROOM_DATA_DIR",
   "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "DEV_ROOM_TOOL_CALL_TIMEOUT_MS",
   "HOST",
 ];
 

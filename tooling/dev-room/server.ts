@@ -24,6 +24,10 @@ import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token"
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
 import { RoomServices } from "./room-services";
+import { RoomToolkits, type ToolkitLimits } from "./toolkits";
+import { MESSAGING_TOOLKIT } from "./messaging-toolkit";
+import { STORAGE_TOOLKIT } from "./storage-toolkit";
+import { SYNC_TOOLKIT } from "./sync-toolkit";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -49,6 +53,10 @@ export interface DevRoomServerOptions {
   maxDocumentBytes?: number;
   /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
   flowLimits?: Partial<SocketWriterLimits>;
+  /** How long a participant-hosted tool call may wait for its host's answer. Default 30 s (DEV_ROOM_TOOL_CALL_TIMEOUT_MS). */
+  toolCallTimeoutMs?: number;
+  /** Caps on participant toolkits; defaults in room-limits.ts (TOOLKIT_LIMITS). */
+  toolkitLimits?: Partial<ToolkitLimits>;
 }
 
 export interface DevRoomStats {
@@ -76,6 +84,10 @@ export interface DevRoomUsage {
   peakSocketBacklogBytes: number;
   /** Sockets whose reading is paused by flow control right now. */
   pausedSenders: number;
+  /** Participant toolkits registered, all rooms together. */
+  toolkits: number;
+  /** Relayed tool calls waiting for their host's answer. */
+  toolCallsInFlight: number;
 }
 
 const ROOM_PATH = /^\/rooms\/([^/?]+)$/;
@@ -132,6 +144,13 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     log,
   });
   registry.services = services;
+  const toolkits = new RoomToolkits({
+    reserved: new Set([MESSAGING_TOOLKIT, STORAGE_TOOLKIT, SYNC_TOOLKIT]),
+    toolCallTimeoutMs: opts.toolCallTimeoutMs,
+    limits: opts.toolkitLimits,
+    log,
+  });
+  registry.toolkits = toolkits;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
   const loopMonitor = startLoopMonitor();
@@ -369,7 +388,15 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       peakSocketBacklogBytes = Math.max(peakSocketBacklogBytes, writer.peakBacklog);
     }
     const pausedSenders = [...sockets].filter((ws) => ws.isPaused).length;
-    return { attributeBytes: registry.attributeBytes(), backlogBytes, peakSocketBacklogBytes, pausedSenders };
+    const { toolkits: registered, callsInFlight } = toolkits.usage();
+    return {
+      attributeBytes: registry.attributeBytes(),
+      backlogBytes,
+      peakSocketBacklogBytes,
+      pausedSenders,
+      toolkits: registered,
+      toolCallsInFlight: callsInFlight,
+    };
   };
 
   return { url, port, close, stats, usage };
