@@ -36,7 +36,6 @@ export function filesPath(value: string): string | null {
   const path = trimmed.startsWith(ROOM_FILES_PREFIX) ? trimmed : `${ROOM_FILES_PREFIX}${trimmed}`;
   const rest = path.slice(ROOM_FILES_PREFIX.length);
   if (rest === "" || path.length > 512) return null;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return null;
   if (rest.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) return null;
   return path;

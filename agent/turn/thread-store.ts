@@ -64,7 +64,6 @@ export function threadNameFrom(text: string): string {
 }
 
 export function cleanThreadName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const cleaned = name
     .replace(/[\u0000-\u001f\u007f]/g, " ")
     .replace(/\s+/g, " ")
