@@ -36,4 +36,5 @@ export const E2E_ROOMS = [
   "files-notes",
   "lazy-notes",
   "lazy-notes-dev",
+  "hostile-files",
 ];

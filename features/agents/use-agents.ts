@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo } from "react";
-import { agentThreadPath } from "@/features/agents/thread-path";
+import { agentThreadPath } from "@/lib/shared/agent-thread-path";
 import type { RoomParticipant } from "@/lib/room/roster";
 import { useParticipants, useRoom } from "@/lib/room/use-room";
 
@@ -25,9 +25,10 @@ export function useAgents(): RoomAgent[] {
       byName.set(participant.name, {
         name: participant.name,
         participant,
-        path: agentThreadPath(participant.name, user.id),
+        // The thread is named after who we are in the room (the name the agent sees), see agent/README.md.
+        path: agentThreadPath(participant.name, user.name),
       });
     }
     return [...byName.values()];
-  }, [participants, user.id]);
+  }, [participants, user.name]);
 }

@@ -7,7 +7,7 @@ import GitHub from "next-auth/providers/github";
 import { DEV_LOGIN_PROVIDER_ID, devUserId, isDevLoginEnabled, isGitHubEnabled } from "@/lib/auth/policy";
 import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { userFromToken } from "@/lib/auth/session-user";
-import type { Env } from "@/lib/env";
+import { trustsProxy, type Env } from "@/lib/env";
 import { parseDisplayName } from "@/lib/shared/display-name";
 
 function providers(env: Env): Provider[] {
@@ -43,6 +43,8 @@ export function authConfig(env: Env): NextAuthConfig {
     // Auth.js's cookie format with A256GCM, which every route that reads the session decrypts in one call (lib/auth/session-jwt.ts).
     jwt: { encode: encodeSession, decode: decodeSession },
     pages: { signIn: "/signin" },
+    // The one forwarded-headers rule (lib/env.ts): TRUST_PROXY=true also lets Auth.js take the origin from them.
+    trustHost: trustsProxy(env),
     // `npm run dev` provides a generated secret; production must set AUTH_SECRET.
     secret: env.AUTH_SECRET,
     logger: {
