@@ -11,7 +11,11 @@ export const proxy = auth((request) => {
   // Next decodes the room segment before the page runs and answers a malformed escape (/rooms/%ZZ) with a bare 500.
   if (!isDecodable(request.nextUrl.pathname)) return NextResponse.rewrite(new URL("/not-found", request.nextUrl));
   if (request.auth?.user) return NextResponse.next();
-  return NextResponse.redirect(new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search), request.nextUrl));
+  // A session that ended by itself (a refused MeshAgent token refresh) says so on the sign-in page.
+  const error = request.auth?.error ? { error: request.auth.error } : {};
+  return NextResponse.redirect(
+    new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search, error), request.nextUrl),
+  );
 });
 
 function isDecodable(path: string): boolean {
