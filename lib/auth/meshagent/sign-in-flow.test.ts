@@ -1,3 +1,4 @@
+import { jwtVerify } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CookieJar } from "@/e2e/support/auth-http";
@@ -11,10 +12,12 @@ import { freePort } from "@/tooling/testing/redis-server";
  */
 const ORIGIN = "http://localhost:3000";
 const AUTH_SECRET = "meshagent-flow-test-secret-0123456789";
+const ROOM_SECRET = "room-secret-for-the-stand-in";
 let standIn: MeshAgentAccountsStandIn;
 
 type Handler = (request: NextRequest) => Promise<Response>;
 let route: { GET: Handler; POST: Handler };
+let credentials: (request: Request) => Promise<Response>;
 
 async function loadRoute(env: Record<string, string | undefined> = {}) {
   vi.resetModules();
@@ -32,12 +35,13 @@ async function loadRoute(env: Record<string, string | undefined> = {}) {
     AUTH_MESHAGENT_SECRET: standIn.clientSecret,
     MESHAGENT_ACCOUNTS_URL: standIn.url,
     MESHAGENT_ACCOUNTS_TIMEOUT_SECONDS: "1",
-    MESHAGENT_SECRET: "room-secret",
+    MESHAGENT_SECRET: ROOM_SECRET,
     RATE_LIMIT_SIGN_IN_PER_IP: "100000",
     RATE_LIMIT_SIGN_IN_PER_NAME: "100000",
   };
   for (const [name, value] of Object.entries({ ...base, ...env })) vi.stubEnv(name, value);
   route = await import("@/app/api/auth/[...nextauth]/route");
+  credentials = (await import("@/app/api/room-connection/route")).GET;
 }
 
 async function call(method: "GET" | "POST", url: string, jar: CookieJar, body?: URLSearchParams) {
@@ -82,7 +86,7 @@ async function signIn(jar: CookieJar, callbackUrl?: string): Promise<URL> {
 }
 
 beforeAll(async () => {
-  standIn = await startMeshAgentAccounts({ roomSecret: "room-secret", roomApiUrl: "ws://127.0.0.1:1" });
+  standIn = await startMeshAgentAccounts({ roomSecret: ROOM_SECRET, roomApiUrl: "ws://127.0.0.1:7999" });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -258,5 +262,101 @@ describe("the MeshAgent access token", () => {
     expect(body.error).toBe("SessionExpired");
     standIn.behaviour.refresh = "ok";
     expect((await session(jar)).user).toBeUndefined();
+  });
+});
+
+describe("MESHAGENT_ROOM_ACCESS=user: MeshAgent issues the room token with the person's own token", () => {
+  const USER_MODE = () => ({ MESHAGENT_ROOM_ACCESS: "user", MESHAGENT_PROJECT_ID: standIn.projectId });
+
+  async function roomConnection(jar: CookieJar, room = "lobby") {
+    const response = await credentials(
+      new Request(`${ORIGIN}/api/room-connection?room=${room}`, { headers: { cookie: jar.header() } }),
+    );
+    jar.store(response);
+    return response;
+  }
+
+  it("answers MeshAgent's { jwt, room_url } for the person, asked with their current access token", async () => {
+    await loadRoute(USER_MODE());
+    const jar = new CookieJar();
+    await signIn(jar);
+    const response = await roomConnection(jar);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.url).toBe("ws://127.0.0.1:7999/rooms/lobby");
+    const { payload } = await jwtVerify(body.jwt, new TextEncoder().encode(ROOM_SECRET));
+    expect(payload.name).toBe("Ada Lovelace");
+    const connect = standIn.log.connects.at(-1)!;
+    expect(connect).toMatchObject({ room: "lobby", userId: "u-1" });
+    expect(standIn.isCurrent(connect.accessToken)).toBe(true);
+  });
+
+  it("refreshes a token that is about to expire first, and sends the renewed cookie back", async () => {
+    await loadRoute(USER_MODE());
+    standIn.behaviour.accessTokenSeconds = 30;
+    const jar = new CookieJar();
+    await signIn(jar);
+    const refreshes = () => standIn.log.tokenGrants.filter((grant) => grant.grant === "refresh_token").length;
+    const before = refreshes();
+    const cookieBefore = jar.header();
+    const response = await roomConnection(jar);
+    expect(response.status).toBe(200);
+    expect(refreshes()).toBeGreaterThan(before);
+    expect(response.headers.getSetCookie().some((line) => line.includes("session-token"))).toBe(true);
+    expect(jar.header()).not.toBe(cookieBefore);
+    // The connect call carried the renewed token (the stand-in rotates them: the old one is no longer current).
+    expect(standIn.isCurrent(standIn.log.connects.at(-1)!.accessToken)).toBe(true);
+  });
+
+  it("a refused refresh: 401, and the session is over", async () => {
+    await loadRoute(USER_MODE());
+    standIn.behaviour.accessTokenSeconds = 30;
+    const jar = new CookieJar();
+    await signIn(jar);
+    standIn.behaviour.refresh = "fail";
+    const response = await roomConnection(jar);
+    expect(response.status).toBe(401);
+    expect((await response.json()).message).toMatch(/MeshAgent sign-in has expired/);
+    expect((await session(jar)).user).toBeUndefined();
+  });
+
+  it("someone signed in another way gets a clear 403", async () => {
+    await loadRoute({ ...USER_MODE(), AUTH_DEV_LOGIN: "true" });
+    const jar = new CookieJar();
+    const csrf = await (await call("GET", "/api/auth/csrf", jar)).json();
+    await call(
+      "POST",
+      "/api/auth/callback/dev-login",
+      jar,
+      new URLSearchParams({ csrfToken: csrf.csrfToken, name: "Dev" }),
+    );
+    const response = await roomConnection(jar);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      code: "forbidden",
+      message: expect.stringMatching(/sign in with MeshAgent/),
+    });
+  });
+
+  it("a room MeshAgent refuses is a 403; MeshAgent down is a 502, never a 500", async () => {
+    await loadRoute(USER_MODE());
+    const jar = new CookieJar();
+    await signIn(jar);
+    standIn.behaviour.forbiddenRooms = ["secret-room"];
+    expect((await roomConnection(jar, "secret-room")).status).toBe(403);
+    standIn.behaviour.forbiddenRooms = [];
+    await loadRoute({ ...USER_MODE(), MESHAGENT_ACCOUNTS_URL: `http://127.0.0.1:${await freePort()}` });
+    const response = await roomConnection(jar);
+    expect(response.status).toBe(502);
+    expect((await response.json()).code).toBe("upstream_unavailable");
+  });
+
+  it("without a project it says which variable to set", async () => {
+    await loadRoute({ MESHAGENT_ROOM_ACCESS: "user" });
+    const jar = new CookieJar();
+    await signIn(jar);
+    const response = await roomConnection(jar);
+    expect(response.status).toBe(503);
+    expect((await response.json()).message).toMatch(/MESHAGENT_PROJECT_ID/);
   });
 });
