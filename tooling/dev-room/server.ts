@@ -1,7 +1,7 @@
 // HTTP + WebSocket front of the dev room server: authenticates during the
 // upgrade (so a refused client sees an HTTP error immediately instead of a
 // silent socket), wires each accepted socket to a participant, keeps sockets
-// alive with pings, and serves /stats and /healthz.
+// alive with pings, and serves /stats, /healthz and (for the app) /rooms.
 
 import http from "node:http";
 import type { Duplex } from "node:stream";
@@ -23,6 +23,7 @@ import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token"
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
 import { RoomServices } from "./room-services";
+import { serveRoomList } from "./room-list";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -150,6 +151,11 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (req.method === "GET" && path === "/stats") {
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(JSON.stringify(stats()));
+      } else if (req.method === "GET" && path === "/rooms") {
+        serveRoomList(req, res, { secret, dataDir: services.dataDir, occupancy: () => registry.stats() }).catch(() => {
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
       } else if (services.handlesHttp(path)) {
         services.serveHttp(req, res);
       } else if (req.method === "GET" && path === "/usage") {

@@ -67,6 +67,10 @@ export interface MeshAgentAccountsStandIn {
   };
   /** Every access and refresh token issued so far (tests check none reaches a browser). */
   issuedTokens(): string[];
+  /** An access token for the current profile without the OAuth dance, for tests of the other endpoints. */
+  issueAccessToken(): string;
+  /** Also accept this MeshAgent API key as a bearer token (the project's own credential). */
+  acceptApiKey(key: string): void;
   /** Whether `accessToken` is the newest one of its holder and not expired. */
   isCurrent(accessToken: string): boolean;
   close(): Promise<void>;
@@ -135,6 +139,7 @@ export async function startMeshAgentAccounts(options: StandInOptions): Promise<M
   const newest = new Map<string, string>();
   const issued: string[] = [];
   let lastCode: { code: string; redirectUri: string } | null = null;
+  const apiKeys = new Set<string>();
   const hanging = new Set<ServerResponse>();
 
   const behaviour: StandInBehaviour = {
@@ -295,7 +300,9 @@ export async function startMeshAgentAccounts(options: StandInOptions): Promise<M
       if (rooms && rooms[1] === projectId) {
         if (request.method === "POST" && rooms[2]) return connect(request, response, decodeURIComponent(rooms[2]));
         if (request.method === "GET" && !rooms[2]) {
-          if (!bearer(request)) return json(response, 401, { error: "invalid_token" });
+          const apiKey = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
+          if (!bearer(request) && !(apiKey && apiKeys.has(apiKey)))
+            return json(response, 401, { error: "invalid_token" });
           log.roomLists += 1;
           return json(response, 200, {
             rooms: (options.rooms ?? []).map((name) => ({ id: `room-${name}`, name, metadata: {}, annotations: {} })),
@@ -317,6 +324,8 @@ export async function startMeshAgentAccounts(options: StandInOptions): Promise<M
     behaviour,
     log,
     issuedTokens: () => [...issued],
+    issueAccessToken: () => issueTokens(behaviour.profile).access_token,
+    acceptApiKey: (key) => void apiKeys.add(key),
     isCurrent(accessToken) {
       const record = access.get(accessToken);
       return Boolean(record && record.expiresAt > nowSeconds() && newest.get(holderOf(record.profile)) === accessToken);
