@@ -118,6 +118,8 @@ const roomList = z
 
 /** Where MeshAgent cloud rooms live when MESHAGENT_API_URL is unset. */
 export const MESHAGENT_CLOUD_URL = "wss://api.meshagent.com";
+/** MeshAgent's OAuth and accounts API when MESHAGENT_ACCOUNTS_URL is unset. */
+export const MESHAGENT_ACCOUNTS_DEFAULT_URL = "https://api.meshagent.com";
 export const DEFAULT_AGENT_NAME = "assistant";
 
 const schema = {
@@ -134,6 +136,15 @@ const schema = {
   AUTH_GITHUB_ID: text,
   AUTH_GITHUB_SECRET: text,
   AUTH_DEV_LOGIN: unset(trueOrFalse.optional()),
+  /** An OAuth client registered in MeshAgent Studio; both set: "Sign in with MeshAgent" is on. */
+  AUTH_MESHAGENT_ID: text,
+  AUTH_MESHAGENT_SECRET: text,
+  /** Base of MeshAgent's OAuth and accounts API (sign-in, profile, room lists, `user` room access). */
+  MESHAGENT_ACCOUNTS_URL: unset(baseUrl(["http", "https"]).default(MESHAGENT_ACCOUNTS_DEFAULT_URL)),
+  /** Longest the server waits for MeshAgent's accounts API (token, profile, rooms, connect). */
+  MESHAGENT_ACCOUNTS_TIMEOUT_SECONDS: unset(integer(1, 120).default(10)),
+  /** Who issues room tokens: `server` (minted here with the API key or secret) or `user` (MeshAgent, for the signed-in user). */
+  MESHAGENT_ROOM_ACCESS: unset(z.enum(["server", "user"], { error: 'must be "server" or "user"' }).default("server")),
   MESHAGENT_API_KEY: apiKey,
   MESHAGENT_PROJECT_ID: text,
   MESHAGENT_KEY_ID: text,

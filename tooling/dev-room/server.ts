@@ -1,7 +1,7 @@
 // HTTP + WebSocket front of the dev room server: authenticates during the
 // upgrade (so a refused client sees an HTTP error immediately instead of a
 // silent socket), wires each accepted socket to a participant, keeps sockets
-// alive with pings, and serves /stats and /healthz.
+// alive with pings, and serves /stats, /healthz and (for the app) /rooms.
 
 import http from "node:http";
 import type { Duplex } from "node:stream";
@@ -28,6 +28,7 @@ import { RoomToolkits, type ToolkitLimits } from "./toolkits";
 import { MESSAGING_TOOLKIT } from "./messaging-toolkit";
 import { STORAGE_TOOLKIT } from "./storage-toolkit";
 import { SYNC_TOOLKIT } from "./sync-toolkit";
+import { serveRoomList } from "./room-list";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -171,6 +172,11 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (req.method === "GET" && path === "/stats") {
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(JSON.stringify(stats()));
+      } else if (req.method === "GET" && path === "/rooms") {
+        serveRoomList(req, res, { secret, dataDir: services.dataDir, occupancy: () => registry.stats() }).catch(() => {
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
       } else if (services.handlesHttp(path)) {
         services.serveHttp(req, res);
       } else if (req.method === "GET" && path === "/usage") {
