@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ChatBubble, NotSent, deliveryClasses } from "@/components/ui/chat-bubble";
 import { useComposer } from "@/components/ui/use-composer";
 import { AGENT_CHAT_MAX_LENGTH } from "@/features/agents/agent-messages";
+import { AgentReplyBubble } from "@/features/agents/agent-reply-bubble";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { useAgentThread } from "@/features/agents/use-agent-thread";
 import { cn } from "@/lib/cn";
@@ -44,7 +45,11 @@ export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgen
             className={cn("flex flex-col", line.own ? "items-end" : "items-start")}
           >
             <span className="text-xs text-zinc-700 dark:text-zinc-300">{line.own ? "You" : name}</span>
-            <ChatBubble own={line.own} text={line.text} className={cn(deliveryClasses(line.status))} />
+            {line.own ? (
+              <ChatBubble own text={line.text} className={cn(deliveryClasses(line.status))} />
+            ) : (
+              <AgentReplyBubble text={line.text} />
+            )}
             {line.status === "failed" ? <NotSent error={line.error} /> : null}
           </li>
         ))}
