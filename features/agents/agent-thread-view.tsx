@@ -12,7 +12,7 @@ import { cn } from "@/lib/cn";
 
 /** Your thread with one agent: its messages, what it is doing right now, Stop, and a composer. */
 export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgent | null }) {
-  const { lines, status, send, typing, cancel, canSend } = useAgentThread(name, agent);
+  const { lines, status, pending, send, typing, cancel, canSend } = useAgentThread(name, agent);
   const [draft, setDraft] = useState("");
   const inputId = `agent-input-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
@@ -59,10 +59,10 @@ export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgen
         role="status"
         className="flex min-h-11 items-center justify-between gap-2 px-4 text-sm text-zinc-700 dark:text-zinc-300"
       >
-        {status ? (
+        {status || (pending && agent) ? (
           <>
-            <span data-testid="agent-status" className="truncate">
-              {name}: {status.text}
+            <span data-testid={status ? "agent-status" : "agent-pending"} className="truncate">
+              {name}: {status ? status.text : "waiting for a reply…"}
             </span>
             <Button variant="secondary" className="h-8" onClick={cancel}>
               Stop
