@@ -123,7 +123,14 @@ export class RoomDocumentSession<D extends DocumentDeclaration> {
     // The document runtime loads on first use: open once it is ready, so that
     // sync.open resolves with the room's state applied (lazy-document-runtime.ts).
     loadDocumentRuntime()
-      .then(() => host.sync.open(path, { schema: schema as never }))
+      .then(() => {
+        const opening = host.sync.open(path, { schema: schema as never });
+        // SDK 0.35.8: a refused open also rejects an internal promise nobody awaits (docs/maintainers.md).
+        const connecting = (host.sync as { _connectingDocuments?: Record<string, Promise<unknown>> })
+          ._connectingDocuments;
+        void connecting?.[path]?.catch(() => undefined);
+        return opening;
+      })
       .then((opened) => {
         if (generation !== this.generation) {
           void host.sync.close(path).catch(() => undefined);

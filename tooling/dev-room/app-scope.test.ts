@@ -1,5 +1,5 @@
 // The browser token's scope (lib/participant-scope.ts) against the dev room:
-// exactly room files and the shared notes document, nothing beyond.
+// exactly room files and the room documents (ROOM_DOCUMENT_PATHS), nothing beyond.
 
 import { promises as fs } from "node:fs";
 import os from "node:os";
