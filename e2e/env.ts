@@ -36,4 +36,7 @@ export const E2E_ROOMS = [
   "files-notes",
   "lazy-notes",
   "lazy-notes-dev",
+  "poll",
+  "poll-a11y",
+  "notes-poison",
 ];
