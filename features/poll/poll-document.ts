@@ -6,44 +6,30 @@ export const MAX_TEXT = 200;
 
 /**
  * The room's poll: the root holds the question and a `round` id; options and
- * votes carry the round they belong to, so a new poll (a new round) replaces
- * the old one even if someone votes in the old one at the same moment.
+ * votes carry their round, so a new poll replaces the old one even if someone
+ * votes in the old one at the same moment.
  */
 export const pollDocument = defineRoomDocument(
   POLL_PATH,
   {
     root: "poll",
     elements: {
-      poll: {
-        description: "the room's poll",
-        attributes: { round: "string", question: "string" },
-        children: ["option", "vote"],
-      },
-      option: { description: "an answer", attributes: { round: "string", text: "string" } },
-      vote: { description: "one person's answer", attributes: { round: "string", voter: "string", option: "string" } },
+      poll: { attributes: { round: "string", question: "string" }, children: ["option", "vote"] },
+      option: { attributes: { round: "string", text: "string" } },
+      vote: { attributes: { round: "string", voter: "string", option: "string" } },
     },
   },
   { maxText: MAX_TEXT },
 );
 
-type Poll = RootSnapshot<typeof pollDocument.declaration>;
 type Edit = DocumentEdit<typeof pollDocument.declaration>;
-
-export interface PollTally {
-  round: string;
-  question: string;
-  options: { id: string; text: string; votes: number }[];
-  /** The option this voter chose, if any. */
-  mine: string | null;
-}
 
 /**
  * The current poll, counted. Anyone with the grant can write anything here,
- * so counting is where the rules hold: one vote per voter id (the last of a
- * voter's votes in document order, the same order for everyone), only for
- * options of this round.
+ * so the rules hold where votes are counted: options of this round only, one
+ * vote per voter (their last in document order, the same order for everyone).
  */
-export function tallyPoll(poll: Poll | null, voter: string): PollTally | null {
+export function tallyPoll(poll: RootSnapshot<typeof pollDocument.declaration> | null, voter: string) {
   const { round, question } = poll?.attributes ?? {};
   if (!poll || !round || !question) return null;
   const options = poll.children
@@ -55,14 +41,15 @@ export function tallyPoll(poll: Poll | null, voter: string): PollTally | null {
     .slice(0, MAX_OPTIONS);
   const choices = new Map<string, string>();
   for (const child of poll.children) {
-    const { round: of, voter: who, option } = child.tag === "vote" ? child.attributes : {};
-    if (of === round && who && options.some((o) => o.id === option)) choices.set(who, option as string);
+    const { round: of, voter: who, option = "" } = child.tag === "vote" ? child.attributes : {};
+    if (of === round && who && options.some(({ id }) => id === option)) choices.set(who, option);
   }
-  const counts = [...choices.values()];
+  const chosen = [...choices.values()];
+  const votes = (id: string) => chosen.filter((choice) => choice === id).length;
   return {
     round,
     question,
-    options: options.map((option) => ({ ...option, votes: counts.filter((choice) => choice === option.id).length })),
+    options: options.map((option) => ({ ...option, votes: votes(option.id) })),
     mine: choices.get(voter) ?? null,
   };
 }
@@ -74,11 +61,10 @@ export const startPoll =
     for (const child of current.children) root.find(child)?.remove();
     const round = crypto.randomUUID();
     root.set({ round, question: question.trim().slice(0, MAX_TEXT) });
-    for (const text of options.slice(0, MAX_OPTIONS))
-      root.append("option", { round, text: text.trim().slice(0, MAX_TEXT) });
+    for (const text of options.slice(0, MAX_OPTIONS)) root.append("option", { round, text: text.slice(0, MAX_TEXT) });
   };
 
-/** Sets this voter's vote in `round`: their earlier vote moves, and a second one (another tab) is never added. */
+/** This voter's vote in `round`: an earlier vote moves (every copy, if two tabs added one at once). */
 export const castVote =
   (voter: string, round: string, option: string): Edit =>
   (root, current) => {

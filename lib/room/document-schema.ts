@@ -11,7 +11,7 @@
  * is opened.
  */
 
-export type AttributeType = "string" | "number" | "boolean";
+type AttributeType = "string" | "number" | "boolean";
 
 export interface ElementDeclaration {
   description?: string;

@@ -13,7 +13,7 @@ import type {
  * imported), and whatever it holds is untrusted: reading never throws.
  */
 
-export interface SdkNode {
+interface SdkNode {
   tagName?: unknown;
   attributes?: unknown;
   delta?: unknown;

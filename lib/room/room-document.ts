@@ -60,7 +60,7 @@ export interface SyncHost {
   };
 }
 
-export type RootWriter<D extends DocumentDeclaration> = ElementWriter<D, D["root"] & Tag<D>>;
+type RootWriter<D extends DocumentDeclaration> = ElementWriter<D, D["root"] & Tag<D>>;
 export type RootSnapshot<D extends DocumentDeclaration> = ElementSnapshot<D, D["root"] & Tag<D>>;
 
 /** An edit: `root` writes, `current` is the document as it is now (others' latest edits included). */
