@@ -40,4 +40,7 @@ export const E2E_ROOMS = [
   "agents-turn",
   "agents-turn-a11y",
   "agents-turn-fuzz",
+  "poll",
+  "poll-a11y",
+  "notes-poison",
 ];
