@@ -68,7 +68,8 @@ export class RoomServices {
 
   private constructor(
     private readonly opts: RoomServicesOptions,
-    private readonly dataDir: string,
+    /** Read by GET /rooms (room-list.ts). */
+    readonly dataDir: string,
     private readonly ownsDataDir: boolean,
   ) {
     const storage = new RoomStorage(dataDir);

@@ -10,6 +10,7 @@ import { ErrorCode, RequestError, errorContent } from "./content";
 import { applyAttributes, decideAttributes } from "./attribute-policy";
 import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
 import type { RoomServices } from "./room-services";
+import { TOOLKIT_REQUESTS, TOOL_CALL_RESPONSE, type RoomToolkits } from "./toolkits";
 
 export interface RoomStatsEntry {
   id: string;
@@ -33,7 +34,7 @@ class Room implements RoomMembers {
 }
 
 /** Message types that are not requests: answering them would confuse the client. */
-const FIRE_AND_FORGET = new Set(["set_attributes", "__response__"]);
+const FIRE_AND_FORGET = new Set(["set_attributes", "__response__", TOOL_CALL_RESPONSE]);
 
 export function expectsResponse(type: string): boolean {
   return !FIRE_AND_FORGET.has(type);
@@ -49,6 +50,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   /** Storage and sync; without it those toolkits are "not found". */
   services: RoomServices | null = null;
+  /** Participant-hosted toolkits; without it those requests are "unsupported". */
+  toolkits: RoomToolkits | null = null;
 
   constructor(
     private readonly roomUrl: (room: string) => string,
@@ -69,6 +72,7 @@ export class RoomRegistry {
     const participant = new Participant(claims.name, claims.role, room.name, claims.messaging, sink);
     room.members.set(participant.id, participant);
     this.services?.joined(participant, claims);
+    this.toolkits?.joined(participant, claims.agents);
     participant.push("connected", {
       type: "init",
       participantId: participant.id,
@@ -88,6 +92,7 @@ export class RoomRegistry {
     if (!participant.active) return;
     participant.active = false;
     this.services?.left(participant);
+    this.toolkits?.left(participant);
     const room = this.rooms.get(participant.room);
     if (room === undefined || room.members.get(participant.id) !== participant) return;
     room.members.delete(participant.id);
@@ -113,11 +118,18 @@ export class RoomRegistry {
         case "room.invoke_tool":
           this.invokeTool(room, participant, message);
           return;
+        case TOOL_CALL_RESPONSE:
+          this.toolkits?.answer(participant, message);
+          return;
         case "room.tool_call_request_chunk":
           if (!this.services) throw new RequestError(`unsupported request: ${message.type}`, ErrorCode.NOT_FOUND);
           this.services.requestChunk(participant, message);
           return;
         default:
+          if (this.toolkits && TOOLKIT_REQUESTS.has(message.type)) {
+            this.toolkits.handle(room, participant, message);
+            return;
+          }
           throw new RequestError(`unsupported request: ${message.type}`, ErrorCode.NOT_FOUND);
       }
     } catch (error) {
@@ -164,7 +176,11 @@ export class RoomRegistry {
       this.services.invokeTool(participant, message.id, request);
       return;
     }
-    if (toolkit !== MESSAGING_TOOLKIT) throw new RequestError(`toolkit not found: ${toolkit}`, ErrorCode.NOT_FOUND);
+    if (toolkit !== MESSAGING_TOOLKIT) {
+      if (!this.toolkits) throw new RequestError(`toolkit not found: ${toolkit}`, ErrorCode.NOT_FOUND);
+      this.toolkits.invoke(room, participant, message.id, request, unpacked.payload);
+      return;
+    }
     const json = readJsonArguments(args);
     let replied = false;
     try {

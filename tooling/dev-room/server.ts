@@ -1,7 +1,7 @@
 // HTTP + WebSocket front of the dev room server: authenticates during the
 // upgrade (so a refused client sees an HTTP error immediately instead of a
 // silent socket), wires each accepted socket to a participant, keeps sockets
-// alive with pings, and serves /stats and /healthz.
+// alive with pings, and serves /stats, /healthz and (for the app) /rooms.
 
 import http from "node:http";
 import type { Duplex } from "node:stream";
@@ -24,6 +24,11 @@ import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token"
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
 import { RoomServices, type DocumentUsage } from "./room-services";
+import { RoomToolkits, type ToolkitLimits } from "./toolkits";
+import { MESSAGING_TOOLKIT } from "./messaging-toolkit";
+import { STORAGE_TOOLKIT } from "./storage-toolkit";
+import { SYNC_TOOLKIT } from "./sync-toolkit";
+import { serveRoomList } from "./room-list";
 
 export interface DevRoomServerOptions {
   /** 0 picks a free port. Default 0. */
@@ -51,6 +56,10 @@ export interface DevRoomServerOptions {
   maxRoomBytes?: number;
   /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
   flowLimits?: Partial<SocketWriterLimits>;
+  /** How long a participant-hosted tool call may wait for its host's answer. Default 30 s (DEV_ROOM_TOOL_CALL_TIMEOUT_MS). */
+  toolCallTimeoutMs?: number;
+  /** Caps on participant toolkits; defaults in room-limits.ts (TOOLKIT_LIMITS). */
+  toolkitLimits?: Partial<ToolkitLimits>;
 }
 
 export interface DevRoomStats {
@@ -80,6 +89,10 @@ export interface DevRoomUsage {
   pausedSenders: number;
   /** Shared documents in memory, and their disk writes since the start. */
   documents: DocumentUsage;
+  /** Participant toolkits registered, all rooms together. */
+  toolkits: number;
+  /** Relayed tool calls waiting for their host's answer. */
+  toolCallsInFlight: number;
 }
 
 const ROOM_PATH = /^\/rooms\/([^/?]+)$/;
@@ -137,6 +150,13 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     log,
   });
   registry.services = services;
+  const toolkits = new RoomToolkits({
+    reserved: new Set([MESSAGING_TOOLKIT, STORAGE_TOOLKIT, SYNC_TOOLKIT]),
+    toolCallTimeoutMs: opts.toolCallTimeoutMs,
+    limits: opts.toolkitLimits,
+    log,
+  });
+  registry.toolkits = toolkits;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
   const loopMonitor = startLoopMonitor();
@@ -157,6 +177,11 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (req.method === "GET" && path === "/stats") {
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(JSON.stringify(stats()));
+      } else if (req.method === "GET" && path === "/rooms") {
+        serveRoomList(req, res, { secret, dataDir: services.dataDir, occupancy: () => registry.stats() }).catch(() => {
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
       } else if (services.handlesHttp(path)) {
         services.serveHttp(req, res);
       } else if (req.method === "GET" && path === "/usage") {
@@ -374,12 +399,15 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       peakSocketBacklogBytes = Math.max(peakSocketBacklogBytes, writer.peakBacklog);
     }
     const pausedSenders = [...sockets].filter((ws) => ws.isPaused).length;
+    const { toolkits: registered, callsInFlight } = toolkits.usage();
     return {
       attributeBytes: registry.attributeBytes(),
       backlogBytes,
       peakSocketBacklogBytes,
       pausedSenders,
       documents: services.documentUsage(),
+      toolkits: registered,
+      toolCallsInFlight: callsInFlight,
     };
   };
 
