@@ -25,7 +25,12 @@ export interface RawStream {
 }
 
 /** Opens sync.open by hand, the way RoomClient.invokeStream does, and collects response chunks. */
-export async function openRaw(raw: RawClient, docPath: string, schema: JsonObject | null): Promise<RawStream> {
+export async function openRaw(
+  raw: RawClient,
+  docPath: string,
+  schema: JsonObject | null,
+  start: JsonObject = {},
+): Promise<RawStream> {
   const toolCallId = `raw-${Math.random().toString(16).slice(2)}`;
   const chunks: RawStream["chunks"] = [];
   const seen = new Set<unknown>();
@@ -70,6 +75,7 @@ export async function openRaw(raw: RawClient, docPath: string, schema: JsonObjec
       schema,
       schema_path: null,
       initial_json: null,
+      ...start,
     },
   });
   await waitFor(() => (collect(), chunks.length > 0), "state chunk");
