@@ -40,7 +40,11 @@ describe("dev-room CLI", () => {
     expect(port).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await health.text()).toBe("ok");
-    expect(await (await fetch(`http://127.0.0.1:${port}/stats`)).json()).toEqual({ sockets: 0, rooms: {} });
+    expect(await (await fetch(`http://127.0.0.1:${port}/stats`)).json()).toEqual({
+      sockets: 0,
+      rooms: 0,
+      participants: 0,
+    });
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain("SIGTERM received, shutting down");

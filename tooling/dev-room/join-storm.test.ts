@@ -113,7 +113,7 @@ it(`${JOINS} joins at once in one room keep another room responsive`, async () =
   probing = false;
   await probeLoop;
 
-  const stats = await (await fetch(`${server.http}/stats`)).json();
+  const stats = await (await fetch(`${server.http}/stats`, { headers: { Authorization: `Bearer ${SECRET}` } })).json();
   expect(stats.rooms.storm.filter((p: { messaging: boolean }) => p.messaging)).toHaveLength(JOINS);
   expect(stats.rooms.quiet).toHaveLength(1);
   expect(usage.backlogBytes).toBe(0);

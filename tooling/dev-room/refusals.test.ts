@@ -130,16 +130,28 @@ describe("join handshake on the wire", () => {
 });
 
 describe("plain HTTP", () => {
-  it("serves /stats as uncached JSON, /healthz, and 404 otherwise", async () => {
+  it("serves /stats as uncached JSON (names only for the secret's holder, 19 L8), /healthz, and 404 otherwise", async () => {
     const base = h.server.url.replace(/^ws/, "http");
     await h.join("alice");
-    const stats = await fetch(`${base}/stats`);
+    const stats = await fetch(`${base}/stats`, { headers: { Authorization: `Bearer ${SECRET}` } });
     expect(stats.status).toBe(200);
     expect(stats.headers.get("cache-control")).toBe("no-store");
     expect(await stats.json()).toEqual({
       sockets: 1,
       rooms: { test: [{ id: expect.any(String), name: "alice", messaging: true }] },
     });
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: "Bearer wrong-secret" },
+      { Authorization: SECRET },
+    ];
+    for (const headers of attempts) {
+      const anonymous = await fetch(`${base}/stats`, { headers });
+      const text = await anonymous.text();
+      expect(JSON.parse(text)).toEqual({ sockets: 1, rooms: 1, participants: 1 });
+      expect(text).not.toContain("alice");
+      expect(text).not.toContain("test");
+    }
     const health = await fetch(`${base}/healthz`);
     expect([health.status, await health.text()]).toEqual([200, "ok"]);
     expect((await fetch(`${base}/rooms/test`)).status).toBe(404);

@@ -20,6 +20,7 @@ import { SocketWriter, type SocketWriterLimits } from "./socket-writer";
 import { FLOW_LIMITS, HTTP_TIMEOUTS } from "./room-limits";
 import { startLoopMonitor } from "./loop-monitor";
 import { SenderGate, asSender } from "./flow-gate";
+import { statsBody } from "./stats-endpoint";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
@@ -176,7 +177,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       const path = (req.url ?? "/").split("?")[0];
       if (req.method === "GET" && path === "/stats") {
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-        res.end(JSON.stringify(stats()));
+        res.end(JSON.stringify(statsBody(req, secret, stats())));
       } else if (req.method === "GET" && path === "/rooms") {
         serveRoomList(req, res, { secret, dataDir: services.dataDir, occupancy: () => registry.stats() }).catch(() => {
           if (!res.headersSent) res.writeHead(500);
