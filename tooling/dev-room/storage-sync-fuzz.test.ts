@@ -11,7 +11,7 @@ import * as Y from "yjs";
 import { beforeEach, expect, it } from "vitest";
 import { useHarness, sdkToken, waitFor, withTimeout, type RawClient } from "./test-helpers";
 import { notesOf, notesSchema } from "../testing/notes-document";
-import { silenceSyncLog } from "./sync-test-helpers";
+import { mirrorOf, openRaw, refusalOf, sendUpdate, silenceSyncLog } from "./sync-test-helpers";
 import type { JsonObject } from "./framing";
 
 const h = useHarness({ start: false, dataDir: "dev-room-fuzz-" });
@@ -259,3 +259,74 @@ it("malformed stream chunks and sync updates (seeded) leave the server, the room
   while ((await settled()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   expect(await settled()).toBe(0);
 });
+
+it("random valid Yjs updates of every content kind (seeded): what a MeshDocument holds applies, the rest is refused", async () => {
+  await h.start();
+  const alice = await h.join("alice", { enable: false });
+  const a = await alice.sync.open(DOC, { schema: notesSchema() });
+  a.root.createChildElement("note", { text: "honest" });
+  const anyInsert = (target: Y.XmlElement | Y.XmlText, content: unknown[]) =>
+    (target as unknown as { insert(i: number, c: unknown[]): void }).insert(0, content);
+  const noteOf = (root: Y.XmlElement) => root.toArray().find((n) => n instanceof Y.XmlElement) as Y.XmlElement;
+  const text = (root: Y.XmlElement) => {
+    const t = new Y.XmlText();
+    root.insert(0, [t]);
+    return t;
+  };
+  const kinds: [string, boolean, (root: Y.XmlElement, doc: Y.Doc, rand: () => number) => void][] = [
+    [
+      "element",
+      true,
+      (root, _d, rand) => {
+        const el = new Y.XmlElement("note");
+        el.setAttribute("$id", `fuzz-${rand()}`);
+        el.setAttribute("text", `t${rand()}`);
+        root.insert(Math.floor(rand() * (root.length + 1)), [el]);
+      },
+    ],
+    ["text with formats", true, (root) => text(root).insert(0, "hi", { bold: true, size: 3 })],
+    ["primitive attributes", true, (root) => noteOf(root).setAttribute("text", "changed")],
+    ["deletion", true, (root) => root.delete(0, Math.min(1, root.length))],
+    ["number child (ContentAny)", false, (root) => anyInsert(root, [1])],
+    ["object child (ContentAny)", false, (root) => anyInsert(root, [{ a: 1 }])],
+    ["binary child", false, (root) => anyInsert(root, [new Uint8Array([1])])],
+    ["sub-document", false, (root) => anyInsert(root, [new Y.Doc()])],
+    ["object attribute", false, (root) => noteOf(root).setAttribute("text", { a: 1 } as never)],
+    ["binary attribute", false, (root) => noteOf(root).setAttribute("x", new Uint8Array([1]) as never)],
+    ["undeclared tag", false, (root) => root.insert(0, [new Y.XmlElement("iframe")])],
+    ["embed", false, (root) => text(root).insertEmbed(0, { src: "x" })],
+    ["object format", false, (root) => text(root).insert(0, "x", { style: { a: 1 } })],
+    ["map root", false, (_root, doc) => doc.getMap("m").set("k", "v")],
+  ];
+  for (const seed of [7, 8, 9]) {
+    const rand = prng(seed);
+    const raw = await h.raw(await sdkToken({ name: `kinds-${seed}` }));
+    let stream = await openRaw(raw, DOC, null);
+    let mirror = mirrorOf(stream);
+    for (let step = 0; step < 30; step++) {
+      const [what, valid, apply] = kinds[Math.floor(rand() * kinds.length)];
+      const root = mirror.get("xml", Y.XmlElement);
+      if (noteOf(root) === undefined && what.includes("attribute")) continue;
+      const before = Y.encodeStateVector(mirror);
+      apply(root, mirror, rand);
+      const update = Y.encodeStateAsUpdate(mirror, before);
+      if (valid) {
+        await sendUpdate(stream, update);
+      } else {
+        expect(await refusalOf(stream, update), `seed ${seed} step ${step}: ${what}`).toMatch(
+          /^malformed sync update: /,
+        );
+        stream = await openRaw(raw, DOC, null);
+        mirror = mirrorOf(stream);
+      }
+    }
+    expect(
+      stream.chunks.some((c) => c.header.type === "error"),
+      `seed ${seed}: a valid update refused`,
+    ).toBe(false);
+  }
+  // Everyone still reads the same document, and a newcomer opens it.
+  const bob = await h.join("bob", { enable: false });
+  const b = await withTimeout(bob.sync.open(DOC), 3000, "bob opens");
+  await waitFor(() => notesOf(a).join("|") === notesOf(b).join("|"), "alice and bob agree", 5000);
+}, 60_000);
