@@ -172,9 +172,10 @@ export function createModelTurnBrain(options: ModelTurnOptions): TurnBrain {
         if (round < (options.maxSteerRounds ?? 4)) {
           void run.nextSteer().then(() => request.abort(new Steered()));
         }
-        let answer = "";
+        // Filled as the answer streams, so a steer keeps what was already said.
+        const said = { text: "" };
         try {
-          answer = await streamRound(run, model, messages, toolSet, request.signal, options.instructions);
+          await streamRound(run, model, messages, toolSet, request.signal, said, options.instructions);
         } catch (error) {
           if (run.signal.aborted) throw run.signal.reason;
           if (!(request.signal.reason instanceof Steered)) {
@@ -191,7 +192,7 @@ export function createModelTurnBrain(options: ModelTurnOptions): TurnBrain {
         const steers = run.takeSteers();
         messages = [
           ...messages,
-          ...(answer ? [{ role: "assistant", content: answer } as ModelMessage] : []),
+          ...(said.text ? [{ role: "assistant", content: said.text } as ModelMessage] : []),
           { role: "user", content: steers.join("\n") },
         ];
       }
@@ -199,15 +200,16 @@ export function createModelTurnBrain(options: ModelTurnOptions): TurnBrain {
   };
 }
 
-/** One model request, streamed into the turn; resolves with its answer text. */
+/** One model request, streamed into the turn; its answer text accumulates in `said`. */
 async function streamRound(
   run: TurnRun,
   model: Parameters<typeof streamText>[0]["model"],
   messages: ModelMessage[],
   toolSet: ToolSet,
   signal: AbortSignal,
+  said: { text: string },
   instructions?: string,
-): Promise<string> {
+): Promise<void> {
   const result = streamText({
     model,
     system: systemPrompt(run, instructions),
@@ -221,7 +223,6 @@ async function streamRound(
   });
   let writer: ReturnType<TurnRun["out"]["text"]> | null = null;
   let reasoning = "";
-  let answer = "";
   try {
     for await (const part of result.fullStream) {
       switch (part.type) {
@@ -232,7 +233,7 @@ async function streamRound(
             run.out.status("Writing");
           }
           writer.write(part.text);
-          answer += part.text;
+          said.text += part.text;
           break;
         case "text-end":
           writer?.end();
@@ -267,5 +268,4 @@ async function streamRound(
     writer?.end();
   }
   signal.throwIfAborted();
-  return answer;
 }
