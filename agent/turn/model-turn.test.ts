@@ -65,7 +65,7 @@ describe("the model turn brain", () => {
     // the person's words reached the model, as data
     const body = model!.requests[0].body;
     expect(body.messages?.at(-1)).toEqual({ role: "user", content: "hi" });
-    expect(String(body.messages?.[0].content)).toContain('talking with "alice"');
+    expect(String(body.messages?.[0].content)).toContain('the participant named "alice"');
   });
 
   it("aborts the model request on Stop", async () => {
