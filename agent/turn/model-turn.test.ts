@@ -4,31 +4,25 @@
 // (room tools and the browser's ui tools), and model errors.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { SECRET, useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
+import { useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
 import { UI_CLIENT_TOOLS } from "../../lib/shared/agent-turn/ui-toolkit";
-import { startDemoAgent, type DemoAgent } from "../index";
 import { startModelServer, type ModelServer, type ModelServerMode } from "../openai-test-server";
 import { createModelTurnBrain } from "./model-turn";
-import { joinTurnBrowser, type TurnBrowser } from "./test-support";
+import { joinTurnBrowser, useTurnAgent, type TurnBrowser } from "./test-support";
 
 const ROOM = "turn-model";
 const h = useHarness({ dataDir: "turn-model-" });
-let agent: DemoAgent | null = null;
+const agent = useTurnAgent(h, ROOM);
 let model: ModelServer | null = null;
 
 afterEach(async () => {
-  await agent?.stop();
-  agent = null;
   await model?.close();
   model = null;
 });
 
 async function setup(mode: ModelServerMode): Promise<TurnBrowser> {
   model = await startModelServer(mode);
-  agent = startDemoAgent({
-    rooms: [ROOM],
-    target: { where: "local-dev-room", apiUrl: h.server.url, secret: SECRET },
-    backoff: { baseMs: 50, maxMs: 200 },
+  await agent.start({
     turnBrain: createModelTurnBrain({
       apiKey: "test-key",
       baseURL: model.baseURL,
@@ -36,7 +30,6 @@ async function setup(mode: ModelServerMode): Promise<TurnBrowser> {
       timeoutMs: 5000,
     }),
   });
-  await agent.whenConnected();
   return joinTurnBrowser(h, "alice", ROOM);
 }
 

@@ -3,37 +3,19 @@
 // reach someone else's thread, and leave its memory bounded; caps on events
 // per thread and text per turn hold.
 
-import { afterEach, describe, expect, it } from "vitest";
-import { SECRET, sdkToken, useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
+import { describe, expect, it } from "vitest";
+import { sdkToken, useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
 import { prng } from "../../tooling/testing/prng";
 import { buildClientRequest } from "../../lib/shared/agent-turn/build";
-import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "../index";
 import { createOfflineTurnBrain } from "./offline-turn";
-import { joinTurnBrowser, TurnBrowser } from "./test-support";
+import { joinTurnBrowser, TurnBrowser, useTurnAgent } from "./test-support";
 
 const ROOM = "turn-hostile";
 const h = useHarness({ dataDir: "turn-hostile-" });
-let agent: DemoAgent | null = null;
-const logs: string[] = [];
-
-afterEach(async () => {
-  await agent?.stop();
-  agent = null;
-  logs.length = 0;
-});
-
-async function startAgent(options: Partial<DemoAgentOptions> = {}): Promise<DemoAgent> {
-  agent = startDemoAgent({
-    rooms: [ROOM],
-    target: { where: "local-dev-room", apiUrl: h.server.url, secret: SECRET },
-    backoff: { baseMs: 50, maxMs: 200 },
-    turnBrain: createOfflineTurnBrain({ pieceDelayMs: 0, slowStepMs: 50 }),
-    log: (line) => logs.push(line),
-    ...options,
-  });
-  await agent.whenConnected();
-  return agent;
-}
+const agent = useTurnAgent(h, ROOM);
+const startAgent = (options: Parameters<typeof agent.start>[0] = {}) =>
+  agent.start({ turnBrain: createOfflineTurnBrain({ pieceDelayMs: 0, slowStepMs: 50 }), ...options });
+const logs = agent.logs;
 
 const TYPES = [
   "thread.start",
@@ -188,7 +170,7 @@ describe("hostile turn-protocol input", () => {
       await alice.ended(next);
       turns.push(next);
     }
-    await agent!.rooms.get(ROOM)!.turn.idle();
+    await agent.turn().idle();
     const open = await alice.send("meshagent.agent.thread.open", { thread_id: threadId, load: true });
     const before = alice.seen.length;
     await alice.next("meshagent.agent.thread.loaded", (e) => e.source_message_id === open.message_id);
