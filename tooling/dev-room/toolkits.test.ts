@@ -270,6 +270,25 @@ describe("invoke", () => {
     expect([error.message, error.code]).toEqual(["the participant hosting odd.t sent an invalid result", 1008]);
   });
 
+  it("fails the call at once when the host's answer is over the message limit", async () => {
+    await start({ maxMessageBytes: 64 * 1024, toolCallTimeoutMs: 60_000 });
+    const host = await join("host");
+    const caller = await join("caller");
+    await host35(
+      host,
+      "big",
+      { file: () => new sdk35.FileContent({ data: new Uint8Array(100_000), name: "x.bin", mimeType: "a/b" }) },
+      { public_: true },
+    );
+    const error = await roomRefusal(caller.agents.invokeTool({ toolkit: "big", tool: "file", arguments: {} }));
+    expect([error.message, error.code]).toEqual([
+      "the participant hosting big.file sent an unreadable result (over 65536 bytes)",
+      1008,
+    ]);
+    // Both stay connected and usable.
+    expect(names(await caller.agents.listToolkits())).toEqual(["big"]);
+  });
+
   it("refuses streamed arguments and non-content arguments clearly", async () => {
     await start();
     const host = await join("host");

@@ -461,6 +461,18 @@ export class RoomToolkits {
     call.caller.respondPacked(call.requestId, packMessage(content, payload));
   }
 
+  /** A host's answer that could not even be reassembled (too large, broken framing): fail its call now. */
+  unreadableAnswer(host: Participant, id: number, why: string): void {
+    const call = this.hosting.get(host)?.get(id);
+    if (call === undefined) return;
+    this.settle(call);
+    call.caller.respondError(
+      call.requestId,
+      `the participant hosting ${call.label} sent an unreadable result (${why})`,
+      ErrorCode.OPERATION_FAILED,
+    );
+  }
+
   private settle(call: PendingCall): void {
     clearTimeout(call.timer);
     const waiting = this.hosting.get(call.host);
