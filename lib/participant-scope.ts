@@ -7,7 +7,7 @@ import {
   SyncGrant,
   SyncPathGrant,
 } from "@meshagent/meshagent";
-import { ROOM_FILES_PREFIX, SHARED_NOTES_PATH } from "./shared/room-paths";
+import { ROOM_DOCUMENT_PATHS, ROOM_FILES_PREFIX, SHARED_NOTES_PATH } from "./shared/room-paths";
 
 export { ROOM_FILES_PREFIX, SHARED_NOTES_PATH };
 
@@ -15,8 +15,8 @@ export { ROOM_FILES_PREFIX, SHARED_NOTES_PATH };
  * What a browser participant may do in the room, written into every token.
  *
  * Least privilege: room messaging (presence, direct messages, broadcasts),
- * read/write storage under ROOM_FILES_PREFIX only, sync of the one shared
- * notes document only, and hosting a private toolkit (the `ui` toolkit agents
+ * read/write storage under ROOM_FILES_PREFIX only, sync of the room documents
+ * listed in ROOM_DOCUMENT_PATHS only (the shared notes, the poll), and hosting a private toolkit (the `ui` toolkit agents
  * use to ask the person something, show a toast or open a document).
  *
  * Agents: a private toolkit is listed only for its owner and for callers that
@@ -40,7 +40,9 @@ export function participantApiScope(): ApiScope {
   return new ApiScope({
     messaging: new MessagingGrant({ broadcast: true, list: true, send: true }),
     storage: new StorageGrant({ paths: [new StoragePathGrant({ path: ROOM_FILES_PREFIX, readOnly: false })] }),
-    sync: new SyncGrant({ paths: [new SyncPathGrant({ path: SHARED_NOTES_PATH, readOnly: false })] }),
+    sync: new SyncGrant({
+      paths: ROOM_DOCUMENT_PATHS.map((path) => new SyncPathGrant({ path, readOnly: false })),
+    }),
     agents: new AgentsGrant({
       registerPrivateToolkit: true,
       registerPublicToolkit: false,

@@ -1,5 +1,5 @@
 // The browser token's scope (lib/participant-scope.ts) against the dev room:
-// exactly room files, the shared notes document and a private toolkit, nothing beyond.
+// exactly room files, the room documents (ROOM_DOCUMENT_PATHS) and a private toolkit, nothing beyond.
 
 import { promises as fs } from "node:fs";
 import os from "node:os";

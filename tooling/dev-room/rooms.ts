@@ -7,7 +7,7 @@ import { Participant } from "./participant";
 import type { MessageSink } from "./socket-writer";
 import type { RoomTokenClaims } from "./token";
 import { ErrorCode, RequestError, errorContent } from "./content";
-import { assignAttributes, decideAttributes } from "./attribute-policy";
+import { applyAttributes, decideAttributes } from "./attribute-policy";
 import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
 import type { RoomServices } from "./room-services";
 import { TOOLKIT_REQUESTS, TOOL_CALL_RESPONSE, type RoomToolkits } from "./toolkits";
@@ -104,11 +104,6 @@ export class RoomRegistry {
     this.log(`room ${room.name}: ${participant.name} (${participant.id}) left`);
   }
 
-  /** Everyone in the participant's room, the participant included. */
-  roomMembers(participant: Participant): Iterable<Participant> {
-    return this.rooms.get(participant.room)?.members.values() ?? [];
-  }
-
   handleMessage(participant: Participant, message: ProtocolMessage): void {
     if (!participant.active) return;
     const room = this.rooms.get(participant.room);
@@ -163,7 +158,7 @@ export class RoomRegistry {
       participant.respondError(message.id, text, ErrorCode.PERMISSION_DENIED);
     }
     if (Object.keys(accepted).length === 0) return;
-    assignAttributes(participant.attributes, accepted);
+    applyAttributes(participant.attributes, accepted);
     if (participant.messagingEnabled) {
       notifyEnabledPeers(room, participant, "participant.attributes", { attributes: accepted });
     }

@@ -7,7 +7,8 @@
  * `next dev` is pointed at it. Secrets for both (room signing secret and
  * AUTH_SECRET) are generated once into .meshagent-dev/secrets.json, which git
  * ignores. The demo agent (agent/) joins the local room too, unless DEV_AGENT=false.
- * One Ctrl-C stops everything; `r` + Enter restarts only the local room.
+ * One Ctrl-C stops everything; `npm run dev:restart-room` (SIGUSR2), or `r` +
+ * Enter in a terminal, restarts only the local room.
  *
  * `next dev` listens on 127.0.0.1 only, because dev sign-in has no password:
  * pass `--hostname 0.0.0.0` (or set HOST) to let other machines in.
@@ -23,7 +24,7 @@ import { hasMeshAgentCredentials, type ReadEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 import { startDevAgent } from "../../agent/dev-hook";
 import { nextDevArgs } from "./next-dev-args";
-import { onRestartKey } from "./restart-key";
+import { onRestartRequest, restartPidFile } from "./restart-key";
 import { warmUpDevServer } from "./warm-up";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -64,17 +65,21 @@ if (!cloudConfigured) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  console.log(`MeshAgent dev room server listening on ${room.url} (type r + Enter to restart it)`);
   childEnv.DEV_ROOM_URL = room.url;
   childEnv.DEV_ROOM_SECRET = secret;
   agent = startDevAgent(root, { url: room.url, secret });
   // Same port and data folder: browsers and the agent reconnect by themselves, files and documents stay.
-  stopRestartKey = onRestartKey(async () => {
-    const port = room?.port ?? env.DEV_ROOM_PORT;
-    await room?.close();
-    room = await startRoom(port);
-    console.log(`MeshAgent dev room server restarted on ${room.url}`);
-  });
+  const restart = onRestartRequest(
+    async () => {
+      const port = room?.port ?? env.DEV_ROOM_PORT;
+      await room?.close();
+      room = await startRoom(port);
+      console.log(`MeshAgent dev room server restarted on ${room.url}`);
+    },
+    restartPidFile(root, room.port),
+  );
+  stopRestartKey = restart.stop;
+  console.log(`MeshAgent dev room server listening on ${room.url} (${restart.how})`);
 } else {
   console.log("MeshAgent cloud is configured: not starting the local dev room server.");
 }
