@@ -50,6 +50,10 @@ describe("the turn protocol in the local room", () => {
     });
     expect(alice.of("meshagent.agent.turn.ended")[0].error).toBeUndefined();
     expect(alice.answer(turnId)).toContain("You said");
+    // no model: tokens estimated from characters, four each
+    const usage = alice.of("meshagent.agent.usage.updated")[0].usage;
+    expect(usage.input_tokens).toBe(Math.ceil("ping the agent please, it is a test".length / 4));
+    expect(usage.output_tokens).toBe(Math.ceil(alice.answer(turnId).length / 4));
     expect(alice.unparsed).toEqual([]);
   });
 
