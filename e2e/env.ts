@@ -36,7 +36,11 @@ export const E2E_ROOMS = [
   "files-notes",
   "lazy-notes",
   "lazy-notes-dev",
+  "hostile-files",
   "agents-turn",
   "agents-turn-a11y",
   "agents-turn-fuzz",
+  "poll",
+  "poll-a11y",
+  "notes-poison",
 ];

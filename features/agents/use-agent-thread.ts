@@ -13,7 +13,7 @@ import {
   typingMessage,
 } from "@/features/agents/agent-messages";
 import { AGENT_THREADS_STORE, createAgentThreads, type AgentLine } from "@/features/agents/agent-threads";
-import { agentThreadPath } from "@/features/agents/thread-path";
+import { agentThreadPath } from "@/lib/shared/agent-thread-path";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { NOT_CONNECTED } from "@/lib/room/delivery";
 import { sendRoomMessage, useRoomMessage } from "@/lib/room/room-message";
@@ -31,7 +31,7 @@ export function useAgentReplies() {
   const { user } = useRoom();
   const dispatch = useStore(useAgentThreadsStore(), (state) => state.dispatch);
   useRoomMessage(chatFromAgent, ({ from, payload }) => {
-    if (!isOwnAgentReply(from, payload.path, (name) => agentThreadPath(name, user.id))) return;
+    if (!isOwnAgentReply(from, payload.path, (name) => agentThreadPath(name, user.name))) return;
     dispatch({
       type: "add",
       path: payload.path,
@@ -49,7 +49,7 @@ export function useAgentReplies() {
 export function useAgentThread(name: string, agent: RoomAgent | null) {
   const { client, user } = useRoom();
   const store = useAgentThreadsStore();
-  const path = agentThreadPath(name, user.id);
+  const path = agentThreadPath(name, user.name);
   const lines = useStore(store, (state) => state.threads[path] ?? EMPTY);
   const dispatch = useStore(store, (state) => state.dispatch);
   const agentId = agent?.participant.id ?? null;

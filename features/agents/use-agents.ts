@@ -1,8 +1,8 @@
 "use client";
 
 import { useMemo } from "react";
+import { agentThreadPath } from "@/lib/shared/agent-thread-path";
 import { agentKind, type AgentKind } from "@/features/agents/agent-kind";
-import { agentThreadPath } from "@/features/agents/thread-path";
 import type { RoomParticipant } from "@/lib/room/roster";
 import { useParticipants, useRoom } from "@/lib/room/use-room";
 
@@ -30,10 +30,11 @@ export function useAgents(): RoomAgent[] {
       byName.set(participant.name, {
         name: participant.name,
         participant,
-        path: agentThreadPath(participant.name, user.id),
+        // The thread is named after who we are in the room (the name the agent sees), see agent/README.md.
+        path: agentThreadPath(participant.name, user.name),
         kind,
       });
     }
     return [...byName.values()];
-  }, [participants, user.id]);
+  }, [participants, user.name]);
 }
