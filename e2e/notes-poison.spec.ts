@@ -22,6 +22,7 @@ async function openNotes(name: string, browser: Parameters<typeof newSignedInPag
 test("poisoned notes: what can be read stays readable and editable, and a reset repairs them for everyone", async ({
   browser,
 }) => {
+  test.setTimeout(180_000);
   const alice = await openNotes("Alice", browser);
   await notes(alice).fill("Agenda: ship the poll");
 
