@@ -128,7 +128,7 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
   await bot.join();
   await expect(alice.agents.agents()).toHaveText(["echo-bot"]);
   await expect(alice.agents.replies().first()).toHaveText("Hello from echo-bot");
-  const path = ".threads/echo-bot/dev%3Aalice.thread";
+  const path = ".threads/echo-bot/Alice.thread";
   expect(bot.received("opened").map((m) => m.message)).toEqual([{ path }]);
 
   // Typing is announced, at most about once a second.
@@ -156,8 +156,8 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
 
   // Replies that are not ours, not well-formed or too long are ignored; the page keeps working.
   const aliceId = bot.client.messaging.remoteParticipants.find((p) => p.getAttribute("name") === "Alice")!.id;
-  await bot.sendRaw(aliceId, { path: ".threads/echo-bot/dev%3Abob.thread", text: "not your thread" });
-  await bot.sendRaw(aliceId, { path: ".threads/other-bot/dev%3Aalice.thread", text: "not this agent" });
+  await bot.sendRaw(aliceId, { path: ".threads/echo-bot/Bob.thread", text: "not your thread" });
+  await bot.sendRaw(aliceId, { path: ".threads/other-bot/Alice.thread", text: "not this agent" });
   await bot.sendRaw(aliceId, { path, text: 42 });
   await bot.sendRaw(aliceId, { path, text: "x".repeat(30_000) });
   await bot.sendRaw(aliceId, { path, text: "still here" });

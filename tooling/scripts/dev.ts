@@ -18,7 +18,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
-import { cliEnv, devRoomDataDir, devRoomSecret } from "../dev-room/cli-env";
+import { DEV_ROOM_ENV, cliEnv, devRoomDataDir, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
 import { hasMeshAgentCredentials, type ReadEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
@@ -32,7 +32,7 @@ nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
 let read: ReadEnv;
 try {
-  read = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES", "HOST"]);
+  read = cliEnv([...DEV_ROOM_ENV, "HOST"]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -56,6 +56,7 @@ if (!cloudConfigured) {
       secret,
       dataDir: devRoomDataDir(root, env),
       maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+      toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
     });
   try {
     secret = devRoomSecret(root, env);
