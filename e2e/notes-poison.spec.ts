@@ -22,7 +22,7 @@ async function openNotes(name: string, browser: Parameters<typeof newSignedInPag
 test("poisoned notes: what can be read stays readable and editable, and a reset repairs them for everyone", async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const alice = await openNotes("Alice", browser);
   await notes(alice).fill("Agenda: ship the poll");
 
@@ -51,6 +51,7 @@ test("poisoned notes: what can be read stays readable and editable, and a reset 
     .getByRole("group", { name: "Erase the notes for everyone in the room?" })
     .getByRole("button", { name: "Erase and reset" })
     .click();
+  await expect(notes(bob)).toHaveValue("");
   await expect(notes(alice)).toHaveValue("");
   await expect(alice.getByTestId("notes-unreadable")).toHaveCount(0);
   await expect(bob.getByTestId("notes-unreadable")).toHaveCount(0);
