@@ -109,7 +109,7 @@ export async function pollVotesBench(voterCount = 50) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  pollVotesBench().then(
+  pollVotesBench(Number(process.env.POLL_VOTERS) || 50).then(
     (r) => {
       console.log(`poll bench: ${r.voters} voters, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
       console.log(`  all voted at once: every voter right after ${r.firstVoteMs.toFixed(0)} ms`);
