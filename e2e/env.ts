@@ -42,5 +42,4 @@ export const E2E_ROOMS = [
   "agents-turn-fuzz",
   "poll",
   "poll-a11y",
-  "notes-poison",
 ];
