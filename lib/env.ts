@@ -161,6 +161,10 @@ const schema = {
   /** Room files and documents of the local room; default .meshagent-dev/ in the repo. */
   DEV_ROOM_DATA_DIR: text,
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
+  /** Largest shared document (encoded Yjs state); above ~750 KiB SDK 0.35.8's echo of it no longer fits one message. */
+  DEV_ROOM_MAX_DOCUMENT_BYTES: unset(integer(1024, 2 ** 40).default(640 * 1024)),
+  /** Everything one room may keep in storage (files); unset: no quota. */
+  DEV_ROOM_MAX_ROOM_BYTES: unset(integer(0, 2 ** 50).optional()),
   /** How long the local room waits for a participant-hosted tool to answer before failing the call (ms). */
   DEV_ROOM_TOOL_CALL_TIMEOUT_MS: unset(integer(1, 3_600_000).default(30_000)),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
@@ -216,6 +220,8 @@ const DEV_ONLY: readonly EnvName[] = [
   "DEV_ROOM_SECRET",
   "DEV_ROOM_DATA_DIR",
   "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "DEV_ROOM_MAX_DOCUMENT_BYTES",
+  "DEV_ROOM_MAX_ROOM_BYTES",
   "DEV_ROOM_TOOL_CALL_TIMEOUT_MS",
   "HOST",
 ];

@@ -5,7 +5,6 @@
 // which must equal the ones in the URL.
 
 import { createHmac } from "node:crypto";
-import { promises as fs } from "node:fs";
 import type http from "node:http";
 import { SignJWT, errors, jwtVerify } from "jose";
 import { baseName, mimeTypeOf, roomPath } from "./room-paths";
@@ -68,7 +67,10 @@ export class DownloadUrls {
     if (claims.room !== room || claims.path !== path)
       return plain(res, 403, "download link is not valid for this file");
     // One open file for stat and read, so a concurrent overwrite cannot make them disagree.
-    const handle = await fs.open(this.storage.resolve(room, path), "r").catch(() => null);
+    const handle = await this.storage
+      .openForRead(room, path)
+      .then(({ handle }) => handle)
+      .catch(() => null);
     const info = handle ? await handle.stat().catch(() => null) : null;
     if (handle === null || info === null || !info.isFile()) {
       await handle?.close().catch(() => {});

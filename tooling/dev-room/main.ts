@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     secret,
     dataDir: devRoomDataDir(repoRoot, env),
     maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+    maxDocumentBytes: env.DEV_ROOM_MAX_DOCUMENT_BYTES,
+    maxRoomBytes: env.DEV_ROOM_MAX_ROOM_BYTES,
     toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
     log: (line) => console.log(`[dev-room] ${line}`),
   });

@@ -36,12 +36,21 @@ export interface RoomServicesOptions {
   maxMessageBytes: number;
   downloadUrlTtlSeconds?: number;
   syncSaveDelayMs?: number;
-  /** Largest encoded size of one shared document. Default 4 MiB. */
+  /** Largest encoded size of one shared document. Default 640 KiB. */
   maxDocumentBytes?: number;
+  /** Storage quota per room; absent = none. */
+  maxRoomBytes?: number;
   /** http://host:port of the server, known once it listens. */
   httpBase: () => string;
   participantsIn: (room: string) => Iterable<Participant>;
   log: (line: string) => void;
+}
+
+export interface DocumentUsage {
+  inMemory: number;
+  writes: number;
+  bytesWritten: number;
+  peakWritesPerDocument: number;
 }
 
 interface Grants {
@@ -88,6 +97,7 @@ export class RoomServices {
     this.storageCtx = {
       storage,
       maxUploadBytes,
+      maxRoomBytes: opts.maxRoomBytes ?? null,
       // Room for the chunk's JSON header inside one protocol message.
       maxChunkBytes: Math.max(1024, Math.min(256 * 1024, opts.maxMessageBytes - 4096)),
       grants: grantsOf("storage"),
@@ -96,6 +106,18 @@ export class RoomServices {
         for (const member of opts.participantsIn(room)) {
           if (canRead(this.grants.get(member)?.storage ?? null, p))
             member.push(type, { path: p, participant_id: by.id });
+        }
+      },
+      notifyMoved: (room, source, destination, by) => {
+        for (const member of opts.participantsIn(room)) {
+          const grants = this.grants.get(member)?.storage ?? null;
+          if (canRead(grants, source) || canRead(grants, destination)) {
+            member.push("storage.file.moved", {
+              source_path: source,
+              destination_path: destination,
+              participant_id: by.id,
+            });
+          }
         }
       },
     };
@@ -192,6 +214,12 @@ export class RoomServices {
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("internal error");
     });
+  }
+
+  /** Shared documents in memory and their disk writes so far (`GET /usage`). */
+  documentUsage(): DocumentUsage {
+    const { writes, bytesWritten, peakWritesPerDocument } = this.documents.stats;
+    return { inMemory: this.documents.inMemory, writes, bytesWritten, peakWritesPerDocument };
   }
 
   /** Saves pending documents; removes the data folder only if it was a temporary one. */

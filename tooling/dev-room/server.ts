@@ -23,7 +23,7 @@ import { SenderGate, asSender } from "./flow-gate";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
-import { RoomServices } from "./room-services";
+import { RoomServices, type DocumentUsage } from "./room-services";
 import { RoomToolkits, TOOL_CALL_RESPONSE, type ToolkitLimits } from "./toolkits";
 import { MESSAGING_TOOLKIT } from "./messaging-toolkit";
 import { STORAGE_TOOLKIT } from "./storage-toolkit";
@@ -50,8 +50,10 @@ export interface DevRoomServerOptions {
   downloadUrlTtlSeconds?: number;
   /** Debounce before a changed document is written to disk. Default 250 ms. */
   syncSaveDelayMs?: number;
-  /** Largest encoded size of one shared document (DEV_ROOM_MAX_DOCUMENT_BYTES). Default 4 MiB. */
+  /** Largest encoded size of one shared document (DEV_ROOM_MAX_DOCUMENT_BYTES). Default 640 KiB. */
   maxDocumentBytes?: number;
+  /** Storage quota of one room, all its files together (DEV_ROOM_MAX_ROOM_BYTES). Default: none. */
+  maxRoomBytes?: number;
   /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
   flowLimits?: Partial<SocketWriterLimits>;
   /** How long a participant-hosted tool call may wait for its host's answer. Default 30 s (DEV_ROOM_TOOL_CALL_TIMEOUT_MS). */
@@ -85,6 +87,8 @@ export interface DevRoomUsage {
   peakSocketBacklogBytes: number;
   /** Sockets whose reading is paused by flow control right now. */
   pausedSenders: number;
+  /** Shared documents in memory, and their disk writes since the start. */
+  documents: DocumentUsage;
   /** Participant toolkits registered, all rooms together. */
   toolkits: number;
   /** Relayed tool calls waiting for their host's answer. */
@@ -140,6 +144,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     downloadUrlTtlSeconds: opts.downloadUrlTtlSeconds,
     syncSaveDelayMs: opts.syncSaveDelayMs,
     maxDocumentBytes: opts.maxDocumentBytes,
+    maxRoomBytes: opts.maxRoomBytes,
     httpBase: () => url.replace(/^ws/, "http"),
     participantsIn: (room) => registry.participantsIn(room),
     log,
@@ -405,6 +410,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       backlogBytes,
       peakSocketBacklogBytes,
       pausedSenders,
+      documents: services.documentUsage(),
       toolkits: registered,
       toolCallsInFlight: callsInFlight,
     };

@@ -4,7 +4,7 @@
 // one path end with one whole file (the last rename wins).
 
 import { createHash, randomUUID } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 import { ErrorCode, RequestError } from "./content";
 import { baseName } from "./room-paths";
@@ -28,6 +28,24 @@ function roomFolderName(room: string): string {
 
 function notFound(what: string, p: string): RequestError {
   return new RequestError(`${what} not found: ${p}`, ErrorCode.NOT_FOUND);
+}
+
+/** Opening the last component refuses a symbolic link (ELOOP) instead of following it. */
+const READ_NO_FOLLOW = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
+
+function symlinkRefused(relative: string): RequestError {
+  return new RequestError(
+    `invalid path ${JSON.stringify(relative)}: it goes through a symbolic link; the local room does not follow links`,
+    ErrorCode.INVALID_REQUEST,
+  );
+}
+
+/** A rename or mkdir lost a race with a delete or another upload: nothing was changed, the client may retry. */
+function raced(relative: string): RequestError {
+  return new RequestError(
+    `cannot write ${relative}: its folder was changed by someone else during the upload; nothing was written, try again`,
+    ErrorCode.OPERATION_FAILED,
+  );
 }
 
 function isCode(error: unknown, ...codes: string[]): boolean {
@@ -55,18 +73,61 @@ export class RoomStorage {
     return full;
   }
 
+  /**
+   * The path on disk, refused if any existing component below the room's
+   * folder is a symbolic link (a link placed there must not lead reads,
+   * writes or deletes outside it, 19 L1).
+   */
+  async locate(room: string, relative: string): Promise<string> {
+    const full = this.resolve(room, relative);
+    let current = this.filesDir(room);
+    for (const segment of relative === "" ? [] : relative.split("/")) {
+      current = path.join(current, segment);
+      let info;
+      try {
+        info = await fs.lstat(current);
+      } catch (error) {
+        if (isCode(error, "ENOENT", "ENOTDIR")) break;
+        throw error;
+      }
+      if (info.isSymbolicLink()) throw symlinkRefused(relative);
+    }
+    return full;
+  }
+
   async stat(room: string, relative: string): Promise<StorageEntryJson | null> {
     try {
-      return entryOf(baseName(relative), await fs.stat(this.resolve(room, relative)));
+      return entryOf(baseName(relative), await fs.lstat(await this.locate(room, relative)));
     } catch (error) {
       if (isCode(error, "ENOENT", "ENOTDIR")) return null;
       throw error;
     }
   }
 
+  /** Bytes of all files of the room (for DEV_ROOM_MAX_ROOM_BYTES); links are not followed. */
+  async usedBytes(room: string): Promise<number> {
+    let total = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isCode(error, "ENOENT", "ENOTDIR")) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile()) total += (await fs.lstat(full).catch(() => null))?.size ?? 0;
+      }
+    };
+    await walk(this.filesDir(room));
+    return total;
+  }
+
   /** A folder that does not exist yet lists as empty: nothing was uploaded there. */
   async list(room: string, folder: string): Promise<{ entry: StorageEntryJson; path: string }[]> {
-    const dir = this.resolve(room, folder);
+    const dir = await this.locate(room, folder);
     let names: string[];
     try {
       names = await fs.readdir(dir);
@@ -80,10 +141,10 @@ export class RoomStorage {
     const out: { entry: StorageEntryJson; path: string }[] = [];
     for (const name of names.sort()) {
       try {
-        out.push({
-          entry: entryOf(name, await fs.stat(path.join(dir, name))),
-          path: folder ? `${folder}/${name}` : name,
-        });
+        const info = await fs.lstat(path.join(dir, name));
+        // Links are neither followed nor shown.
+        if (info.isSymbolicLink()) continue;
+        out.push({ entry: entryOf(name, info), path: folder ? `${folder}/${name}` : name });
       } catch (error) {
         if (!isCode(error, "ENOENT")) throw error; // deleted while listing
       }
@@ -92,10 +153,10 @@ export class RoomStorage {
   }
 
   async delete(room: string, relative: string, recursive: boolean): Promise<void> {
-    const full = this.resolve(room, relative);
+    const full = await this.locate(room, relative);
     let info;
     try {
-      info = await fs.stat(full);
+      info = await fs.lstat(full);
     } catch (error) {
       if (isCode(error, "ENOENT", "ENOTDIR")) throw notFound("file", relative);
       throw error;
@@ -114,6 +175,7 @@ export class RoomStorage {
       if (isCode(error, "ENOTEMPTY", "EEXIST")) {
         throw new RequestError(`folder is not empty: ${relative} (pass recursive: true)`, ErrorCode.INVALID_REQUEST);
       }
+      if (isCode(error, "ENOENT")) throw notFound("file", relative);
       throw error;
     }
   }
@@ -132,41 +194,82 @@ export class RoomStorage {
 
   /** Moves a complete upload into place: atomically, and without clobbering unless `overwrite`. */
   async commit(room: string, temp: string, relative: string, overwrite: boolean): Promise<void> {
-    const target = this.resolve(room, relative);
+    const target = await this.locate(room, relative);
     try {
       await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     } catch (error) {
       if (isCode(error, "EEXIST", "ENOTDIR")) {
         throw new RequestError(`cannot create ${relative}: a parent is a file`, ErrorCode.INVALID_REQUEST);
       }
+      if (isCode(error, "ENOENT")) throw raced(relative);
       throw error;
     }
-    const existing = await fs.stat(target).catch(() => null);
+    // mkdir may have raced with a link being put in place.
+    await this.locate(room, relative);
+    const existing = await fs.lstat(target).catch(() => null);
     if (existing?.isDirectory()) {
       throw new RequestError(`cannot write ${relative}: it is a folder`, ErrorCode.INVALID_REQUEST);
     }
-    if (overwrite) {
-      await fs.rename(temp, target);
-      return;
-    }
     try {
+      if (overwrite) {
+        await fs.rename(temp, target);
+        return;
+      }
       // link() fails if the target exists, which rename() would silently replace.
       await fs.link(temp, target);
     } catch (error) {
-      if (isCode(error, "EEXIST")) throw alreadyExists(relative);
+      if (isCode(error, "EEXIST") && !overwrite) throw alreadyExists(relative);
+      // A folder appeared at the path, or the parent folder was deleted, after the checks above.
+      if (isCode(error, "EISDIR", "ENOTEMPTY", "EEXIST")) {
+        throw new RequestError(`cannot write ${relative}: it is a folder`, ErrorCode.INVALID_REQUEST);
+      }
+      if (isCode(error, "ENOENT", "ENOTDIR")) throw raced(relative);
       throw error;
     } finally {
-      await fs.rm(temp, { force: true });
+      if (!overwrite) await fs.rm(temp, { force: true });
+    }
+  }
+
+  /** Renames a file or folder within the room; never onto a folder, onto a file only with `overwrite`. */
+  async move(room: string, source: string, destination: string, overwrite: boolean): Promise<void> {
+    if (destination === source || destination.startsWith(`${source}/`)) {
+      throw new RequestError(`cannot move ${source} into itself`, ErrorCode.INVALID_REQUEST);
+    }
+    const from = await this.locate(room, source);
+    const to = await this.locate(room, destination);
+    const info = await fs.lstat(from).catch(() => null);
+    if (info === null) throw notFound("file", source);
+    const existing = await fs.lstat(to).catch(() => null);
+    if (existing?.isDirectory()) {
+      throw new RequestError(`cannot move to ${destination}: it is a folder`, ErrorCode.INVALID_REQUEST);
+    }
+    if (existing !== null && !overwrite) throw alreadyExists(destination);
+    if (existing !== null && info.isDirectory()) {
+      throw new RequestError(`cannot move folder ${source} onto file ${destination}`, ErrorCode.INVALID_REQUEST);
+    }
+    try {
+      await fs.mkdir(path.dirname(to), { recursive: true, mode: 0o700 });
+      await fs.rename(from, to);
+    } catch (error) {
+      if (isCode(error, "EEXIST", "ENOTDIR")) {
+        throw new RequestError(`cannot move to ${destination}: a parent is a file`, ErrorCode.INVALID_REQUEST);
+      }
+      if (isCode(error, "ENOENT")) throw raced(destination);
+      if (isCode(error, "EISDIR", "ENOTEMPTY")) {
+        throw new RequestError(`cannot move to ${destination}: it is a folder`, ErrorCode.INVALID_REQUEST);
+      }
+      throw error;
     }
   }
 
   async openForRead(room: string, relative: string): Promise<{ handle: fs.FileHandle; size: number }> {
-    const full = this.resolve(room, relative);
+    const full = await this.locate(room, relative);
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(full, "r");
+      handle = await fs.open(full, READ_NO_FOLLOW);
     } catch (error) {
       if (isCode(error, "ENOENT", "ENOTDIR")) throw notFound("file", relative);
+      if (isCode(error, "ELOOP")) throw symlinkRefused(relative);
       if (isCode(error, "EISDIR"))
         throw new RequestError(`cannot download ${relative}: it is a folder`, ErrorCode.INVALID_REQUEST);
       throw error;

@@ -17,12 +17,16 @@ export const STREAMED_STORAGE_TOOLS = new Set(["upload", "download"]);
 export interface StorageContext {
   storage: RoomStorage;
   maxUploadBytes: number;
+  /** Storage quota of one room (DEV_ROOM_MAX_ROOM_BYTES); null = none. */
+  maxRoomBytes: number | null;
   /** Largest chunk a client may send in one message (the server's message limit, less headroom). */
   maxChunkBytes: number;
   grants(participant: Participant): PathGrants | null;
   downloadUrl(room: string, path: string): Promise<string>;
   /** Pushes an event to every participant of the room allowed to read the path. */
   notify(room: string, type: "storage.file.updated" | "storage.file.deleted", path: string, by: Participant): void;
+  /** Pushes storage.file.moved to every participant allowed to read either path. */
+  notifyMoved(room: string, source: string, destination: string, by: Participant): void;
 }
 
 function denied(action: string, path: string): RequestError {
@@ -81,6 +85,20 @@ export const plainStorageTools: Record<string, PlainTool> = {
     return { type: "empty" };
   },
 
+  /** SDK 0.39: {source_path, destination_path, overwrite}; files and folders, like a rename. */
+  async move(ctx, p, args) {
+    const source = roomPath(args.source_path);
+    const destination = roomPath(args.destination_path);
+    requireWrite(ctx, p, source);
+    requireWrite(ctx, p, destination);
+    if (args.overwrite !== undefined && args.overwrite !== null && typeof args.overwrite !== "boolean") {
+      throw new RequestError("invalid arguments: overwrite must be a boolean", ErrorCode.INVALID_REQUEST);
+    }
+    await ctx.storage.move(p.room, source, destination, args.overwrite === true);
+    ctx.notifyMoved(p.room, source, destination, p);
+    return { type: "empty" };
+  },
+
   async download_url(ctx, p, args) {
     const path = roomPath(args.path);
     requireRead(ctx, p, path);
@@ -98,6 +116,8 @@ export class UploadHandler implements StreamHandler {
   private overwrite = false;
   private expected: number | null = null;
   private received = 0;
+  /** Bytes the room may still take for this upload (DEV_ROOM_MAX_ROOM_BYTES); Infinity without a quota. */
+  private roomLeft = Infinity;
   private temp: { file: string; handle: fs.FileHandle } | null = null;
 
   constructor(
@@ -115,6 +135,21 @@ export class UploadHandler implements StreamHandler {
       `file too large: ${size} bytes, the limit is ${this.ctx.maxUploadBytes} bytes (DEV_ROOM_MAX_UPLOAD_BYTES)`,
       ErrorCode.INVALID_REQUEST,
     );
+  }
+
+  private roomFull(needed: number, free: number): RequestError {
+    return new RequestError(
+      `room storage full: this upload needs ${needed} bytes, ${Math.max(0, free)} of the room's ` +
+        `${this.ctx.maxRoomBytes} bytes are free (DEV_ROOM_MAX_ROOM_BYTES)`,
+      ErrorCode.INVALID_REQUEST,
+    );
+  }
+
+  /** What the room may still take if this upload replaces `replacing` bytes. */
+  private async roomFree(replacing: number): Promise<number> {
+    const quota = this.ctx.maxRoomBytes;
+    if (quota === null) return Infinity;
+    return quota - (await this.ctx.storage.usedBytes(this.participant.room)) + replacing;
   }
 
   async chunk(chunk: StreamChunk): Promise<void> {
@@ -140,6 +175,8 @@ export class UploadHandler implements StreamHandler {
       if (existing?.is_folder)
         throw new RequestError(`cannot write ${path}: it is a folder`, ErrorCode.INVALID_REQUEST);
       if (existing !== null && !this.overwrite) throw alreadyExists(path);
+      this.roomLeft = await this.roomFree(existing?.size ?? 0);
+      if (typeof size === "number" && size > this.roomLeft) throw this.roomFull(size, this.roomLeft);
       this.temp = await this.ctx.storage.createTemp(this.participant.room);
       this.phase = "data";
       this.pull();
@@ -150,6 +187,7 @@ export class UploadHandler implements StreamHandler {
       throw invalidChunk("upload", `expected kind "data", got ${JSON.stringify(headers.kind)}`);
     this.received += chunk.payload.length;
     if (this.received > this.ctx.maxUploadBytes) throw this.tooLarge(this.received);
+    if (this.received > this.roomLeft) throw this.roomFull(this.received, this.roomLeft);
     if (this.expected !== null && this.received > this.expected) {
       throw invalidChunk("upload", `received ${this.received} bytes, more than the announced size ${this.expected}`);
     }
@@ -168,6 +206,12 @@ export class UploadHandler implements StreamHandler {
     this.phase = "done";
     try {
       await temp.handle.close();
+      if (this.ctx.maxRoomBytes !== null) {
+        // Other uploads may have finished meanwhile: check again against what is on disk now.
+        const replacing = (await this.ctx.storage.stat(this.participant.room, this.path))?.size ?? 0;
+        const free = await this.roomFree(replacing);
+        if (this.received > free) throw this.roomFull(this.received, free);
+      }
       await this.ctx.storage.commit(this.participant.room, temp.file, this.path, this.overwrite);
     } catch (error) {
       await this.ctx.storage.discardTemp(temp.file).catch(() => {});

@@ -304,3 +304,96 @@ describe("concurrency and restarts", () => {
     expect((await alice.storage.list("keep")).map((e) => e.name)).toEqual(["me.bin"]);
   });
 });
+
+describe("hostile disk and concurrency (19 L1, L2, L10)", () => {
+  const roomFiles = () => path.join(h.dataDir, "rooms", `r-${Buffer.from("test").toString("base64url")}`, "files");
+
+  it("never follows a symbolic link already on disk: read, write, list, delete and links are refused", async () => {
+    await h.start();
+    const alice = await h.join("alice", { enable: false });
+    await alice.storage.upload("ok.txt", new TextEncoder().encode("fine"));
+    const outside = await fs.mkdtemp(path.join(path.dirname(h.dataDir), "dev-room-outside-"));
+    try {
+      await fs.writeFile(path.join(outside, "secret.txt"), "outside the room");
+      await fs.symlink(outside, path.join(roomFiles(), "evil"));
+      await fs.symlink(path.join(outside, "secret.txt"), path.join(roomFiles(), "link.txt"));
+      const linkError = /it goes through a symbolic link; the local room does not follow links$/;
+      for (const [what, call] of [
+        ["download through a folder link", () => alice.storage.download("evil/secret.txt")],
+        ["download a file link", () => alice.storage.download("link.txt")],
+        ["upload through a folder link", () => alice.storage.upload("evil/new.txt", new Uint8Array([1]))],
+        ["overwrite a file link", () => alice.storage.upload("link.txt", new Uint8Array([1]), { overwrite: true })],
+        ["delete through a folder link", () => alice.storage.delete("evil/secret.txt")],
+        ["delete a folder link", () => alice.storage.delete("evil", { recursive: true })],
+        ["stat through a link", () => alice.storage.stat("evil/secret.txt")],
+        ["list a folder link", () => alice.storage.list("evil")],
+        ["link to a file through a link", () => alice.storage.downloadUrl("evil/secret.txt")],
+      ] as const) {
+        const error = await roomRefusal((call as () => Promise<unknown>)());
+        expect(error.message, what).toMatch(linkError);
+      }
+      // Links are not listed, and what they point at is untouched.
+      expect((await alice.storage.list("")).map((e) => e.name)).toEqual(["ok.txt"]);
+      expect(await fs.readdir(outside)).toEqual(["secret.txt"]);
+      expect(await fs.readFile(path.join(outside, "secret.txt"), "utf8")).toBe("outside the room");
+      expect(new TextDecoder().decode((await alice.storage.download("ok.txt")).data)).toBe("fine");
+    } finally {
+      await fs.rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps a room under DEV_ROOM_MAX_ROOM_BYTES with a clear error; replacing a file counts the difference", async () => {
+    await h.start({ maxRoomBytes: 100_000 });
+    const alice = await h.join("alice", { enable: false });
+    await alice.storage.upload("a.bin", new Uint8Array(60_000));
+    const announced = await roomRefusal(alice.storage.upload("b.bin", new Uint8Array(50_000)));
+    expect(announced.message).toBe(
+      "room storage full: this upload needs 50000 bytes, 40000 of the room's 100000 bytes are free (DEV_ROOM_MAX_ROOM_BYTES)",
+    );
+    async function* unknownSize() {
+      for (let i = 0; i < 5; i++) yield new Uint8Array(10_000);
+    }
+    const streamed = await roomRefusal(alice.storage.uploadStream("c.bin", unknownSize()));
+    expect(streamed.message).toMatch(/^room storage full: this upload needs \d+ bytes, 40000 of the room's 100000/);
+    await alice.storage.upload("a.bin", new Uint8Array(95_000), { overwrite: true });
+    expect((await alice.storage.list("")).map((e) => [e.name, e.size])).toEqual([["a.bin", 95_000]]);
+    // Another room has its own quota.
+    const other = await h.join("other", { enable: false, room: "elsewhere" });
+    await other.storage.upload("x.bin", new Uint8Array(90_000));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await filesOnDisk()).filter((f) => f.includes("/tmp/"))).toEqual([]);
+  });
+
+  it("uploads racing deletes of their folder, and a file racing a folder, answer clear errors and damage nothing", async () => {
+    await h.start();
+    const alice = await h.join("alice", { enable: false });
+    const bob = await h.join("bob", { enable: false });
+    const messages = new Set<string>();
+    // Many rounds at once, so that renames land between another call's checks and its own rename.
+    await Promise.all(
+      Array.from({ length: 15 }, async (_, round) => {
+        const bytes = new Uint8Array(randomBytes(2_000));
+        const outcomes = await Promise.allSettled([
+          alice.storage.upload(`race/${round}/deep/file.bin`, bytes),
+          bob.storage.delete(`race/${round}`, { recursive: true }),
+          alice.storage.upload(`race/${round}/deep/other.bin`, bytes),
+          alice.storage.upload(`clash${round}`, bytes, { overwrite: true }),
+          bob.storage.upload(`clash${round}/child.bin`, bytes),
+        ]);
+        for (const outcome of outcomes) {
+          if (outcome.status === "rejected") messages.add(String((outcome.reason as Error).message));
+        }
+        const stat = await alice.storage.stat(`race/${round}/deep/file.bin`);
+        if (stat) expect(sha((await alice.storage.download(`race/${round}/deep/file.bin`)).data)).toBe(sha(bytes));
+      }),
+    );
+    for (const message of messages) {
+      expect(message).not.toMatch(/internal error/);
+      expect(message).toMatch(
+        /^(file not found: race\/\d+|cannot write clash\d+: it is a folder|cannot create clash\d+\/child\.bin: a parent is a file|cannot write race\/\d+\/deep\/(file|other)\.bin: its folder was changed by someone else during the upload; nothing was written, try again)$/,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await filesOnDisk()).filter((f) => f.includes("/tmp/"))).toEqual([]);
+  });
+});

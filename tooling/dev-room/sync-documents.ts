@@ -10,7 +10,7 @@ import path from "node:path";
 import * as Y from "yjs";
 import { ErrorCode, RequestError } from "./content";
 import type { RoomStorage } from "./storage-store";
-import { DocumentFile } from "./sync-persistence";
+import { DocumentFile, type PersistenceStats } from "./sync-persistence";
 import { checkUpdate } from "./sync-update-check";
 import type { DocumentSchema } from "./sync-schema";
 import { tryParseSchema } from "./sync-schema";
@@ -27,8 +27,12 @@ export interface SyncLimits {
   saveDelayMs: number;
 }
 
-/** DEV_ROOM_MAX_DOCUMENT_BYTES default: 4 MiB, well under what one socket may queue (room-limits.ts). */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+/**
+ * DEV_ROOM_MAX_DOCUMENT_BYTES default: 640 KiB. SDK 0.35.8 sends the whole
+ * state it received at open straight back as one sync chunk (an echo the room
+ * ignores); base64-encoded, that chunk must fit in one message (1 MiB).
+ */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 640 * 1024;
 
 export function documentTooLarge(docPath: string, bytes: number, limit: number, what: string): RequestError {
   return new RequestError(
@@ -57,14 +61,15 @@ export class SyncDocument {
     schema: DocumentSchema | null,
     file: string,
     private readonly limits: SyncLimits,
+    stats: PersistenceStats,
     private readonly changed: (d: SyncDocument) => void,
   ) {
     this.schemaInfo = schema;
-    this.file = new DocumentFile(file, {
-      path,
-      schemaJson: () => this.schemaInfo?.json ?? null,
-      encodeState: () => this.state(),
-    });
+    this.file = new DocumentFile(
+      file,
+      { path, schemaJson: () => this.schemaInfo?.json ?? null, encodeState: () => this.state() },
+      stats,
+    );
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       this.sizeBound += update.length;
       // Restored content is on disk already, or saved whole by the snapshot a new document asks for.
@@ -89,8 +94,8 @@ export class SyncDocument {
 
   /** Applies a client's update after checking it; a refused update leaves the document untouched. */
   apply(update: Uint8Array, origin: Subscriber): void {
-    checkUpdate(this.doc, update, this.schemaInfo?.tags ?? new Set());
-    this.ensureRoomFor(update);
+    // Updates that add nothing (echoes, pure deletions) are never refused for size: they cannot grow it.
+    if (checkUpdate(this.doc, update, this.schemaInfo?.tags ?? new Set())) this.ensureRoomFor(update);
     Y.applyUpdate(this.doc, update, origin);
   }
 
@@ -127,6 +132,7 @@ export class SyncStore {
   private readonly loading = new Map<string, Promise<SyncDocument | null>>();
   private readonly timers = new Map<SyncDocument, NodeJS.Timeout>();
   private readonly saving = new Set<Promise<void>>();
+  readonly stats: PersistenceStats = { writes: 0, bytesWritten: 0, peakWritesPerDocument: 0 };
 
   constructor(
     private readonly storage: RoomStorage,
@@ -201,7 +207,7 @@ export class SyncStore {
   }
 
   private newDocument(room: string, docPath: string, schema: DocumentSchema | null): SyncDocument {
-    return new SyncDocument(room, docPath, schema, this.fileOf(room, docPath), this.limits, (d) =>
+    return new SyncDocument(room, docPath, schema, this.fileOf(room, docPath), this.limits, this.stats, (d) =>
       this.scheduleSave(d),
     );
   }

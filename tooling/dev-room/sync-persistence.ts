@@ -30,6 +30,14 @@ export interface LoadedDocument {
   bytes: number;
 }
 
+/** Disk writes of all documents, for /usage, tests and the benchmark. */
+export interface PersistenceStats {
+  writes: number;
+  bytesWritten: number;
+  /** Most writes of one document ever in flight at once (1 by construction; measured, not assumed). */
+  peakWritesPerDocument: number;
+}
+
 /** What the file needs from its document when it writes. */
 export interface DocumentSource {
   readonly path: string;
@@ -48,12 +56,12 @@ export class DocumentFile {
   private snapshotNeeded = false;
   private running: Promise<void> | null = null;
   private again = false;
-  /** Completed disk writes, for tests and the benchmark. */
-  writes = 0;
+  private inFlight = 0;
 
   constructor(
     file: string,
     private readonly source: DocumentSource,
+    private readonly stats: PersistenceStats,
   ) {
     this.snapshotFile = `${file}.json`;
     this.logFile = `${file}.log`;
@@ -117,7 +125,9 @@ export class DocumentFile {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
+    if (!this.dirty) return Promise.resolve();
+    let running: Promise<void> | null = null;
+    running = (async () => {
       try {
         do {
           this.again = false;
@@ -128,13 +138,27 @@ export class DocumentFile {
         this.snapshotNeeded = true;
         throw error;
       } finally {
-        this.running = null;
+        if (this.running === running) this.running = null;
       }
     })();
-    return this.running;
+    this.running = running;
+    return running;
   }
 
   private async writeOnce(): Promise<void> {
+    this.inFlight++;
+    this.stats.peakWritesPerDocument = Math.max(this.stats.peakWritesPerDocument, this.inFlight);
+    try {
+      const bytes = await this.writeNow();
+      this.stats.bytesWritten += bytes;
+      this.stats.writes++;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Returns the bytes written. */
+  private async writeNow(): Promise<number> {
     await fs.mkdir(path.dirname(this.snapshotFile), { recursive: true, mode: 0o700 });
     const compact =
       this.snapshotNeeded || this.logBytes + this.pendingBytes > Math.max(MIN_COMPACT_LOG_BYTES, this.snapshotBytes);
@@ -155,20 +179,20 @@ export class DocumentFile {
       await fs.rm(this.logFile, { force: true });
       this.snapshotBytes = state.length;
       this.logBytes = 0;
-    } else {
-      const records = this.pending.splice(0);
-      this.pendingBytes = 0;
-      const buffer = Buffer.allocUnsafe(records.reduce((sum, r) => sum + RECORD_HEADER_BYTES + r.length, 0));
-      let offset = 0;
-      for (const record of records) {
-        buffer.writeUInt32BE(record.length, offset);
-        buffer.set(record, offset + RECORD_HEADER_BYTES);
-        offset += RECORD_HEADER_BYTES + record.length;
-      }
-      await fs.appendFile(this.logFile, buffer, { mode: 0o600 });
-      this.logBytes += buffer.length;
+      return state.length;
     }
-    this.writes++;
+    const records = this.pending.splice(0);
+    this.pendingBytes = 0;
+    const buffer = Buffer.allocUnsafe(records.reduce((sum, r) => sum + RECORD_HEADER_BYTES + r.length, 0));
+    let offset = 0;
+    for (const record of records) {
+      buffer.writeUInt32BE(record.length, offset);
+      buffer.set(record, offset + RECORD_HEADER_BYTES);
+      offset += RECORD_HEADER_BYTES + record.length;
+    }
+    await fs.appendFile(this.logFile, buffer, { mode: 0o600 });
+    this.logBytes += buffer.length;
+    return buffer.length;
   }
 }
 

@@ -4,7 +4,8 @@
 
 import * as Y from "yjs";
 import { expect, vi } from "vitest";
-import { waitFor, type RawClient } from "./test-helpers";
+import type { RoomClient, RoomServerException } from "@meshagent/meshagent";
+import { roomRefusal, waitFor, type RawClient } from "./test-helpers";
 import type { JsonObject } from "./framing";
 
 /** sync's runtime logs every applied change (document.js); thousands of lines would drown the output. */
@@ -24,7 +25,12 @@ export interface RawStream {
 }
 
 /** Opens sync.open by hand, the way RoomClient.invokeStream does, and collects response chunks. */
-export async function openRaw(raw: RawClient, docPath: string, schema: JsonObject | null): Promise<RawStream> {
+export async function openRaw(
+  raw: RawClient,
+  docPath: string,
+  schema: JsonObject | null,
+  start: JsonObject = {},
+): Promise<RawStream> {
   const toolCallId = `raw-${Math.random().toString(16).slice(2)}`;
   const chunks: RawStream["chunks"] = [];
   const seen = new Set<unknown>();
@@ -69,6 +75,7 @@ export async function openRaw(raw: RawClient, docPath: string, schema: JsonObjec
       schema,
       schema_path: null,
       initial_json: null,
+      ...start,
     },
   });
   await waitFor(() => (collect(), chunks.length > 0), "state chunk");
@@ -98,4 +105,22 @@ export function mirrorOf(stream: RawStream): Y.Doc {
   const text = new TextDecoder().decode(stream.chunks[0].payload);
   if (text.length > 0) Y.applyUpdate(mirror, Buffer.from(text, "base64"));
   return mirror;
+}
+
+/**
+ * SDK quirk (sync-client.js open()): a refused open also rejects an internal
+ * Completer that nobody awaits, which Node reports as an unhandled rejection.
+ * Attach a handler to it, then wait for open() itself.
+ */
+export function openRefused(
+  room: RoomClient,
+  docPath: string,
+  opts: Parameters<RoomClient["sync"]["open"]>[1] = {},
+): Promise<RoomServerException> {
+  const opening = room.sync.open(docPath, opts);
+  const internal = (room.sync as unknown as { _connectingDocuments: Record<string, Promise<unknown>> })
+    ._connectingDocuments;
+  const key = docPath.replace(/^(\.\/|\/)+/, "");
+  void internal[key]?.catch(() => {});
+  return roomRefusal(opening);
 }

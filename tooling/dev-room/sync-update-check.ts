@@ -67,8 +67,10 @@ function kindOfType(type: unknown, root: unknown): ParentKind {
 /**
  * Checks `update` against the document `doc` whose element tags are `tags`.
  * Throws a RequestError (1002) and leaves `doc` untouched if it is refused.
+ * Returns whether it adds anything the document does not have yet (clients
+ * echo every update they receive; those add nothing).
  */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<string>): void {
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<string>): boolean {
   let decoded: { structs: Struct[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
   try {
     decoded = Y.decodeUpdate(update) as unknown as typeof decoded;
@@ -164,11 +166,15 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<st
     return DISCARDED;
   };
 
+  let adds = false;
   for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) adds = true;
     if (!(struct instanceof Y.Item)) continue;
     const placement = placementOf(struct);
     checkContent(struct.content, placement, tags);
   }
+  return adds;
 }
 
 function checkContent(content: Y.Item["content"], placement: Placement | null, tags: ReadonlySet<string>): void {

@@ -6,17 +6,10 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import * as Y from "yjs";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  ApiScope,
-  RoomServerException,
-  SyncGrant,
-  SyncPathGrant,
-  type MeshDocument,
-  type RoomClient,
-} from "@meshagent/meshagent";
-import { sdkToken, useHarness, waitFor, withTimeout, roomRefusal } from "./test-helpers";
+import { ApiScope, SyncGrant, SyncPathGrant, type MeshDocument } from "@meshagent/meshagent";
+import { sdkToken, useHarness, waitFor, withTimeout } from "./test-helpers";
 import { notesOf, notesSchema } from "../testing/notes-document";
-import { openRaw, silenceSyncLog } from "./sync-test-helpers";
+import { openRaw, openRefused, silenceSyncLog } from "./sync-test-helpers";
 import type { JsonObject } from "./framing";
 
 const h = useHarness({ start: false, dataDir: "dev-room-sync-" });
@@ -117,7 +110,7 @@ describe("sync.open", () => {
     // Once another client has them, the server has them.
     await waitFor(() => notesOf(watcher).length === 5, "watcher sees all five");
     // Saved by the debounce timer, not only on shutdown.
-    await waitFor(() => savedDocuments().some((text) => notesIn(text) === 5), "the saved document", 2000);
+    await waitFor(() => savedDocuments().some((updates) => notesIn(updates) === 5), "the saved document", 2000);
     await h.cleanup();
     await h.start();
     alice = await h.join("alice", { enable: false });
@@ -213,41 +206,39 @@ describe("malformed updates", () => {
   });
 });
 
-/**
- * SDK quirk (sync-client.js open()): a refused open also rejects an internal
- * Completer that nobody awaits, which Node reports as an unhandled rejection.
- * Attach a handler to it, then wait for open() itself.
- */
-function openRefused(
-  room: RoomClient,
-  docPath: string,
-  opts: Parameters<RoomClient["sync"]["open"]>[1] = {},
-): Promise<RoomServerException> {
-  const opening = room.sync.open(docPath, opts);
-  const internal = (room.sync as unknown as { _connectingDocuments: Record<string, Promise<unknown>> })
-    ._connectingDocuments;
-  const key = docPath.replace(/^(\.\/|\/)+/, "");
-  void internal[key]?.catch(() => {});
-  return roomRefusal(opening);
-}
-
-function savedDocuments(): string[] {
+/** Every saved document (snapshot + log), as the Yjs updates that rebuild it. */
+function savedDocuments(): Uint8Array[][] {
   const roomsDir = path.join(h.dataDir, "rooms");
   if (!existsSync(roomsDir)) return [];
   return readdirSync(roomsDir).flatMap((room) => {
     const dir = path.join(roomsDir, room, "sync");
-    return existsSync(dir)
-      ? readdirSync(dir)
-          .filter((f) => f.endsWith(".json"))
-          .map((f) => readFileSync(path.join(dir, f), "utf8"))
-      : [];
+    if (!existsSync(dir)) return [];
+    const names = new Set(
+      readdirSync(dir).flatMap((f) => (/^[0-9a-f]{40}\.(json|log)$/.test(f) ? [f.slice(0, 40)] : [])),
+    );
+    return [...names].map((name) => {
+      const json = path.join(dir, `${name}.json`);
+      const log = existsSync(path.join(dir, `${name}.log`))
+        ? readFileSync(path.join(dir, `${name}.log`))
+        : Buffer.alloc(0);
+      const updates: Uint8Array[] = [];
+      if (existsSync(json))
+        updates.push(Buffer.from((JSON.parse(readFileSync(json, "utf8")) as { update: string }).update, "base64"));
+      // The log: 4-byte big-endian length + update, repeated (sync-persistence.ts).
+      for (let at = 0; at + 4 <= log.length;) {
+        const length = log.readUInt32BE(at);
+        if (at + 4 + length > log.length) break;
+        updates.push(log.subarray(at + 4, at + 4 + length));
+        at += 4 + length;
+      }
+      return updates;
+    });
   });
 }
 
 /** How many notes a saved document holds, read back with yjs. */
-function notesIn(savedJson: string): number {
-  const saved = JSON.parse(savedJson) as { update: string };
+function notesIn(updates: Uint8Array[]): number {
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, Buffer.from(saved.update, "base64"));
+  for (const update of updates) Y.applyUpdate(doc, update);
   return doc.get("xml", Y.XmlElement).length;
 }

@@ -130,6 +130,12 @@ export class Harness {
     return client.room;
   }
 
+  /** A client started elsewhere (e.g. another SDK version, sdk-matrix.ts), torn down with the rest. */
+  adopt(room: RoomClient): RoomClient {
+    this.clients.push(room);
+    return room;
+  }
+
   dispose(room: RoomClient): void {
     this.clients = this.clients.filter((c) => c !== room);
     room.dispose();

@@ -56,6 +56,8 @@ if (!cloudConfigured) {
       secret,
       dataDir: devRoomDataDir(root, env),
       maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+      maxDocumentBytes: env.DEV_ROOM_MAX_DOCUMENT_BYTES,
+      maxRoomBytes: env.DEV_ROOM_MAX_ROOM_BYTES,
       toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
     });
   try {
