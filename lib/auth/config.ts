@@ -43,8 +43,8 @@ export function authConfig(env: Env): NextAuthConfig {
     // Auth.js's cookie format with A256GCM, which every route that reads the session decrypts in one call (lib/auth/session-jwt.ts).
     jwt: { encode: encodeSession, decode: decodeSession },
     pages: { signIn: "/signin" },
-    // The one forwarded-headers rule (lib/env.ts): TRUST_PROXY=true also lets Auth.js take the origin from them.
-    trustHost: trustsProxy(env),
+    // The one forwarded-headers rule (lib/env.ts) decides for Auth.js too; with AUTH_URL it needs no headers.
+    trustHost: trustsProxy(env) || Boolean(env.AUTH_URL),
     // `npm run dev` provides a generated secret; production must set AUTH_SECRET.
     secret: env.AUTH_SECRET,
     logger: {
