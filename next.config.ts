@@ -1,6 +1,10 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // The e2e suite's `next dev` builds in .next-e2e (playwright.config.ts): Next
+  // locks a dev build folder, so a second `next dev` on .next would stop with
+  // "Another next dev server is already running" while `npm run dev` runs.
+  ...(process.env.NEXT_DIST_DIR ? { distDir: process.env.NEXT_DIST_DIR } : {}),
   poweredByHeader: false,
   // StrictMode stays on: the room view is written to survive its double effects.
   reactStrictMode: true,

@@ -9,7 +9,11 @@ import { signInUrl } from "@/lib/shared/sign-in-url";
  */
 const roomGate = auth((request) => {
   if (request.auth?.user) return NextResponse.next();
-  return NextResponse.redirect(new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search), request.nextUrl));
+  // A session that ended by itself (a refused MeshAgent token refresh) says so on the sign-in page.
+  const error = request.auth?.error ? { error: request.auth.error } : {};
+  return NextResponse.redirect(
+    new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search, error), request.nextUrl),
+  );
 });
 
 export function proxy(request: NextRequest, event: NextFetchEvent) {

@@ -1,3 +1,5 @@
+import { Suspense } from "react";
+import { RoomList } from "@/components/room-list";
 import { RoomPicker } from "@/components/room-picker";
 import { Card } from "@/components/ui/card";
 import { serverEnv } from "@/lib/server/env";
@@ -19,6 +21,11 @@ export default function HomePage() {
       <Card>
         <h2 className="mb-4 text-lg font-semibold">Rooms</h2>
         <RoomPicker defaultRoom={serverEnv().env.MESHAGENT_DEFAULT_ROOM} />
+        <h3 className="mt-6 mb-2 text-sm font-semibold">Rooms you can join</h3>
+        {/* Streamed in: a slow room server or MeshAgent never holds up the page. */}
+        <Suspense fallback={<p className="text-sm text-zinc-600 dark:text-zinc-400">Loading rooms…</p>}>
+          <RoomList />
+        </Suspense>
       </Card>
     </div>
   );

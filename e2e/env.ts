@@ -37,4 +37,10 @@ export const E2E_ROOMS = [
   "lazy-notes",
   "lazy-notes-dev",
   "hostile-files",
+  "agents-turn",
+  "agents-turn-a11y",
+  "agents-turn-fuzz",
+  "poll",
+  "poll-a11y",
+  "notes-poison",
 ];

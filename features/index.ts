@@ -26,4 +26,13 @@ export const ROOM_FEATURES: RoomFeature[] = [
       return import("@/features/shared-notes/shared-notes").then((m) => ({ default: m.SharedNotes }));
     }),
   },
+  {
+    id: "poll",
+    title: "Poll",
+    slot: "main",
+    Component: lazy(() => {
+      loadDocumentRuntime().catch(() => undefined);
+      return import("@/features/poll/poll").then((m) => ({ default: m.Poll }));
+    }),
+  },
 ];

@@ -118,6 +118,8 @@ const roomList = z
 
 /** Where MeshAgent cloud rooms live when MESHAGENT_API_URL is unset. */
 export const MESHAGENT_CLOUD_URL = "wss://api.meshagent.com";
+/** MeshAgent's OAuth and accounts API when MESHAGENT_ACCOUNTS_URL is unset. */
+export const MESHAGENT_ACCOUNTS_DEFAULT_URL = "https://api.meshagent.com";
 export const DEFAULT_AGENT_NAME = "assistant";
 
 const schema = {
@@ -134,6 +136,15 @@ const schema = {
   AUTH_GITHUB_ID: text,
   AUTH_GITHUB_SECRET: text,
   AUTH_DEV_LOGIN: unset(trueOrFalse.optional()),
+  /** An OAuth client registered in MeshAgent Studio; both set: "Sign in with MeshAgent" is on. */
+  AUTH_MESHAGENT_ID: text,
+  AUTH_MESHAGENT_SECRET: text,
+  /** Base of MeshAgent's OAuth and accounts API (sign-in, profile, room lists, `user` room access). */
+  MESHAGENT_ACCOUNTS_URL: unset(baseUrl(["http", "https"]).default(MESHAGENT_ACCOUNTS_DEFAULT_URL)),
+  /** Longest the server waits for MeshAgent's accounts API (token, profile, rooms, connect). */
+  MESHAGENT_ACCOUNTS_TIMEOUT_SECONDS: unset(integer(1, 120).default(10)),
+  /** Who issues room tokens: `server` (minted here with the API key or secret) or `user` (MeshAgent, for the signed-in user). */
+  MESHAGENT_ROOM_ACCESS: unset(z.enum(["server", "user"], { error: 'must be "server" or "user"' }).default("server")),
   MESHAGENT_API_KEY: apiKey,
   MESHAGENT_PROJECT_ID: text,
   MESHAGENT_KEY_ID: text,
@@ -150,6 +161,8 @@ const schema = {
   /** Room files and documents of the local room; default .meshagent-dev/ in the repo. */
   DEV_ROOM_DATA_DIR: text,
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
+  /** How long the local room waits for a participant-hosted tool to answer before failing the call (ms). */
+  DEV_ROOM_TOOL_CALL_TIMEOUT_MS: unset(integer(1, 3_600_000).default(30_000)),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
   HOST: text,
   // Rate limits: requests per window, per user (or attempted name) and per IP.
@@ -203,6 +216,7 @@ const DEV_ONLY: readonly EnvName[] = [
   "DEV_ROOM_SECRET",
   "DEV_ROOM_DATA_DIR",
   "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "DEV_ROOM_TOOL_CALL_TIMEOUT_MS",
   "HOST",
 ];
 

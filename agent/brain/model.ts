@@ -56,7 +56,7 @@ function messagesFor(request: BrainRequest): ModelMessage[] {
 }
 
 /** Short, user-facing words for what went wrong; the details go to the agent's log. */
-function describeModelError(error: unknown): string {
+export function describeModelError(error: unknown): string {
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === 401 || status === 403)

@@ -12,7 +12,10 @@ import {
   GITHUB_PROVIDER_ID,
   isDevLoginEnabled,
   isGitHubEnabled,
+  isMeshAgentEnabled,
+  MESHAGENT_PROVIDER_ID,
 } from "@/lib/auth/policy";
+import { SIGN_IN_FAILURE_MESSAGES } from "@/lib/auth/sign-in-failure";
 import { safeCallbackPath } from "@/lib/shared/safe-callback";
 import { serverEnv } from "@/lib/server/env";
 import { DISPLAY_NAME_ERRORS, DISPLAY_NAME_MAX_LENGTH, DISPLAY_NAME_MAX_UNITS } from "@/lib/shared/display-name";
@@ -25,6 +28,7 @@ const ERROR_MESSAGES: Record<string, string> = {
   AccessDenied: "Sign-in was refused.",
   Configuration: "Sign-in is not configured correctly on this server. Check the server logs.",
   RateLimited: "Too many sign-in attempts from here. Wait a minute and try again.",
+  ...SIGN_IN_FAILURE_MESSAGES,
   ...Object.fromEntries(Object.entries(DISPLAY_NAME_ERRORS).map(([reason, message]) => [`name_${reason}`, message])),
 };
 
@@ -40,6 +44,7 @@ export default async function SignInPage({
 
   const { env, problems: invalid } = serverEnv();
   const github = isGitHubEnabled(env);
+  const meshagent = isMeshAgentEnabled(env);
   const devLogin = isDevLoginEnabled(env);
   const missing = authConfigProblems(env);
   const errorCode = typeof params.error === "string" ? params.error : null;
@@ -73,6 +78,18 @@ export default async function SignInPage({
         <p role="alert" className="text-sm text-red-700 dark:text-red-300">
           {error}
         </p>
+      ) : null}
+
+      {meshagent ? (
+        <Card className="p-4">
+          <form action={signInWith}>
+            <input type="hidden" name="provider" value={MESHAGENT_PROVIDER_ID} />
+            <input type="hidden" name="callbackUrl" value={callbackUrl} />
+            <Button type="submit" className="w-full">
+              Sign in with MeshAgent
+            </Button>
+          </form>
+        </Card>
       ) : null}
 
       {github ? (

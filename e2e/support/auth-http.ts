@@ -18,6 +18,14 @@ export class CookieJar {
   names(): string[] {
     return [...this.cookies.keys()];
   }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
 }
 
 export async function csrfToken(base: string, jar: CookieJar, headers: Record<string, string> = {}): Promise<string> {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 import { agentStatus } from "@/features/agents/agent-status";
 import {
@@ -97,10 +97,17 @@ export function useAgentThread(name: string, agent: RoomAgent | null) {
     sendRoomMessage(client, agentId, typingMessage, { path }).catch(() => {});
   }, [client, agentId, path]);
 
+  // Agents from MeshAgent 0.40 on publish no status attribute: a message of ours
+  // with no reply after it is still "pending", and Stop must show for it too.
+  const last = lines.at(-1);
+  const [stoppedId, setStoppedId] = useState<string | null>(null);
+  const pending = last !== undefined && last.own && last.status === "sent" && last.id !== stoppedId;
+
   const cancel = useCallback(() => {
+    if (last?.own) setStoppedId(last.id);
     if (!client || !agentId) return;
     sendRoomMessage(client, agentId, cancelMessage, { path }).catch(() => {});
-  }, [client, agentId, path]);
+  }, [client, agentId, path, last]);
 
-  return { path, lines, status, send, typing, cancel, canSend: client !== null && agentId !== null };
+  return { path, lines, status, pending, send, typing, cancel, canSend: client !== null && agentId !== null };
 }

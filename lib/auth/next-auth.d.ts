@@ -4,5 +4,7 @@ declare module "next-auth" {
   /** `session.user` is set by the session callback in lib/auth/config.ts, from userFromToken. */
   interface Session {
     user?: SessionUser;
+    /** Set when the session ended by itself (a failed MeshAgent token refresh). */
+    error?: string;
   }
 }

@@ -3,7 +3,8 @@ import { trustsProxy, type Env } from "@/lib/env";
 
 export const DEV_LOGIN_PROVIDER_ID = "dev-login";
 export const GITHUB_PROVIDER_ID = "github";
-type SignInProviderId = typeof DEV_LOGIN_PROVIDER_ID | typeof GITHUB_PROVIDER_ID;
+export const MESHAGENT_PROVIDER_ID = "meshagent";
+type SignInProviderId = typeof DEV_LOGIN_PROVIDER_ID | typeof GITHUB_PROVIDER_ID | typeof MESHAGENT_PROVIDER_ID;
 
 /**
  * Dev sign-in (a name, no password) is on by default in development and off in
@@ -20,10 +21,21 @@ export function isGitHubEnabled(env: Env): boolean {
   return Boolean(env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET);
 }
 
+export function isMeshAgentEnabled(env: Env): boolean {
+  return Boolean(env.AUTH_MESHAGENT_ID && env.AUTH_MESHAGENT_SECRET);
+}
+
 export function isProviderEnabled(env: Env, id: string): id is SignInProviderId {
   if (id === DEV_LOGIN_PROVIDER_ID) return isDevLoginEnabled(env);
   if (id === GITHUB_PROVIDER_ID) return isGitHubEnabled(env);
+  if (id === MESHAGENT_PROVIDER_ID) return isMeshAgentEnabled(env);
   return false;
+}
+
+/** The half of an id/secret pair that is missing, if exactly one is set. */
+function missingHalf(id: string | undefined, secret: string | undefined, names: [string, string]): string[] {
+  if (Boolean(id) === Boolean(secret)) return [];
+  return [id ? names[1] : names[0]];
 }
 
 /**
@@ -35,10 +47,15 @@ export function authConfigProblems(env: Env): string[] {
   const problems: string[] = [];
   if (env.NODE_ENV === "production" && !env.AUTH_SECRET) problems.push("AUTH_SECRET");
   if (!knowsPublicOrigin(env)) problems.push("AUTH_URL or AUTH_TRUST_HOST");
-  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
-    problems.push(env.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID");
+  problems.push(...missingHalf(env.AUTH_GITHUB_ID, env.AUTH_GITHUB_SECRET, ["AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"]));
+  problems.push(
+    ...missingHalf(env.AUTH_MESHAGENT_ID, env.AUTH_MESHAGENT_SECRET, ["AUTH_MESHAGENT_ID", "AUTH_MESHAGENT_SECRET"]),
+  );
+  // MeshAgent issues the room tokens for the person signed in with it: nobody else could join a room.
+  if (env.MESHAGENT_ROOM_ACCESS === "user" && !isMeshAgentEnabled(env)) {
+    problems.push("AUTH_MESHAGENT_ID", "AUTH_MESHAGENT_SECRET");
   }
-  if (!isGitHubEnabled(env) && !isDevLoginEnabled(env)) {
+  if (!isGitHubEnabled(env) && !isDevLoginEnabled(env) && !isMeshAgentEnabled(env)) {
     problems.push("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET");
   }
   return [...new Set(problems)];

@@ -2,13 +2,14 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { knowsPublicOrigin } from "@/lib/auth/policy";
 import { withPublicOrigin } from "@/lib/auth/public-origin";
+import { withPreciseSignInErrors } from "@/lib/auth/sign-in-failure";
 import { limitAuthRequest } from "@/lib/rate-limit/sign-in";
 import { ConfigError, errorResponse } from "@/lib/server/errors";
 import { serverEnv } from "@/lib/server/env";
 
 type Handler = (request: NextRequest) => Promise<Response>;
 
-/** Auth.js' route handlers, on the public origin and behind the sign-in rate limit. */
+/** Auth.js' route handlers, on the public origin, behind the sign-in rate limit, with precise sign-in error codes. */
 export function guardAuthHandlers(handlers: { GET: Handler; POST: Handler }): { GET: Handler; POST: Handler } {
   const guard =
     (handler: Handler): Handler =>
@@ -25,7 +26,7 @@ export function guardAuthHandlers(handlers: { GET: Handler; POST: Handler }): { 
       }
       const limited = await limitAuthRequest(request);
       if (limited) return limited;
-      return handler(withPublicOrigin(request));
+      return withPreciseSignInErrors(() => handler(withPublicOrigin(request)));
     };
   return { GET: guard(handlers.GET), POST: guard(handlers.POST) };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { getToken } from "next-auth/jwt";
+import { getToken, type JWT } from "next-auth/jwt";
 import { decodeSession } from "@/lib/auth/session-jwt";
 import { userFromToken, type SessionUser } from "@/lib/auth/session-user";
 import type { Env } from "@/lib/env";
@@ -16,15 +16,20 @@ import type { Env } from "@/lib/env";
  * session or a user (lib/auth/session-jwt.ts).
  */
 export async function readSessionUser(headers: Headers, env: Env): Promise<SessionUser | null> {
+  const token = await readSessionToken(headers, env);
+  return token ? userFromToken(token) : null;
+}
+
+/** The whole decrypted session token (server-side only: it carries the MeshAgent tokens), or null. */
+export async function readSessionToken(headers: Headers, env: Env): Promise<JWT | null> {
   if (!env.AUTH_SECRET) return null;
   // Auth.js picks the `__Secure-` cookie when its URL is https: AUTH_URL, else the forwarded protocol (https if unknown).
   const protocol = env.AUTH_URL ? new URL(env.AUTH_URL).protocol : `${headers.get("x-forwarded-proto") ?? "https"}:`;
-  const token = await getToken({
+  return getToken({
     // Only the cookie: getToken would also accept an Authorization header, which auth() never reads.
     req: { headers: { cookie: headers.get("cookie") ?? "" } },
     secret: env.AUTH_SECRET,
     secureCookie: protocol === "https:",
     decode: decodeSession,
   });
-  return token ? userFromToken(token) : null;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { ReadEnv } from "@/lib/env";
 import { authConfigProblems } from "@/lib/auth/policy";
 import { ConfigError } from "@/lib/server/errors";
-import { resolveMeshAgentConfig } from "@/lib/server/meshagent/config";
+import { resolveMeshAgentConfig, resolveUserRoomProject } from "@/lib/server/meshagent/config";
 
 /**
  * Every configuration problem, as one sentence each naming the variables.
@@ -22,7 +22,9 @@ export function configurationProblems(read: ReadEnv): string[] {
   // An invalid MeshAgent variable is already named above; resolving would only guess at the rest.
   if (read.problems.some((problem) => problem.variable.startsWith("MESHAGENT_"))) return problems;
   try {
-    resolveMeshAgentConfig(read);
+    // In `user` room access MeshAgent issues the tokens: only the project is needed, no secret.
+    if (env.MESHAGENT_ROOM_ACCESS === "user") resolveUserRoomProject(read);
+    else resolveMeshAgentConfig(read);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(error.message);

@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   not_configured: 503,
   rate_limited: 429,
+  upstream_unavailable: 502,
   internal_error: 500,
 };
 
@@ -39,6 +40,28 @@ export class ConfigError extends AppError {
   ) {
     super("not_configured", detail ?? `Missing required environment variable(s): ${variables.join(", ")}`);
     this.name = "ConfigError";
+  }
+}
+
+/**
+ * MESHAGENT_ROOM_ACCESS=user: MeshAgent issues room tokens only for its own
+ * users, so someone signed in another way cannot join any room.
+ */
+export class MeshAgentSignInRequiredError extends AppError {
+  constructor() {
+    super(
+      "forbidden",
+      "This site lets MeshAgent decide who may join its rooms: sign out and sign in with MeshAgent to join.",
+    );
+    this.name = "MeshAgentSignInRequiredError";
+  }
+}
+
+/** MeshAgent's accounts API failed, timed out or answered nonsense: worth retrying later. */
+export class MeshAgentUnavailableError extends AppError {
+  constructor(action: string) {
+    super("upstream_unavailable", `MeshAgent could not ${action} right now. Try again shortly.`);
+    this.name = "MeshAgentUnavailableError";
   }
 }
 

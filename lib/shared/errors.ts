@@ -10,6 +10,7 @@ const ERROR_CODES = [
   "method_not_allowed",
   "not_configured",
   "rate_limited",
+  "upstream_unavailable",
   "internal_error",
 ] as const;
 

@@ -25,6 +25,7 @@ import { pageJs } from "./page-js";
 import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
+import { toolCall } from "./tool-call";
 
 type Bench = (ctx: BenchContext) => Promise<Omit<BenchResult, "durationMs">>;
 
@@ -54,6 +55,7 @@ const BENCHES: Registered[] = [
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
+  { name: "tool-call", aliases: ["tools", "toolkit"], run: toolCall, needs: "alone" },
 ];
 
 function usage(): never {

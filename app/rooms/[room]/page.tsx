@@ -4,6 +4,8 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { RoomLoader } from "@/components/room/room-loader";
 import { currentUser } from "@/lib/auth/current-user";
+import { currentMeshAgentGrant } from "@/lib/auth/meshagent/session-grant";
+import { serverEnv } from "@/lib/server/env";
 import { clientIp } from "@/lib/rate-limit/client-ip";
 import { enforceRateLimit } from "@/lib/rate-limit/limiter";
 import { issueRoomConnection } from "@/lib/server/room-connection";
@@ -55,8 +57,15 @@ export default async function RoomPage({ params }: { params: Params }) {
   // after hydration; every later attempt fetches fresh ones. A refusal is left to the route,
   // which the browser then asks and reports in the failure view.
   // The page counts against the same rate limit as the route: reloading must not mint tokens without limit.
-  const initialConnection = await enforceRateLimit("room-connection", { ip: clientIp(await headers()), user: user.id })
-    .then(() => issueRoomConnection(user, parsed.room))
+  // With MESHAGENT_ROOM_ACCESS=user a token due for renewal is left to the route, which can send the renewed cookie.
+  const requestHeaders = await headers();
+  const read = serverEnv();
+  const initialConnection = await enforceRateLimit("room-connection", { ip: clientIp(requestHeaders), user: user.id })
+    .then(() =>
+      issueRoomConnection(user, parsed.room, read, async () => {
+        return (await currentMeshAgentGrant(requestHeaders, read.env))?.accessToken ?? null;
+      }),
+    )
     .catch(() => null);
 
   // key: switching rooms remounts the connection, closing the old socket.

@@ -60,3 +60,19 @@ export function resolveMeshAgentConfig(read: ReadEnv): MeshAgentConfig {
     secret: env.DEV_ROOM_SECRET,
   };
 }
+
+/**
+ * MESHAGENT_ROOM_ACCESS=user: MeshAgent issues the room tokens, so no secret
+ * is needed here, only which project the rooms belong to (MESHAGENT_PROJECT_ID,
+ * or the project of MESHAGENT_API_KEY).
+ */
+export function resolveUserRoomProject({ env }: ReadEnv): string {
+  const projectId = env.MESHAGENT_API_KEY?.projectId ?? env.MESHAGENT_PROJECT_ID;
+  if (!projectId) {
+    throw new ConfigError(
+      ["MESHAGENT_PROJECT_ID"],
+      "MESHAGENT_ROOM_ACCESS=user needs the MeshAgent project: set MESHAGENT_PROJECT_ID (or MESHAGENT_API_KEY).",
+    );
+  }
+  return projectId;
+}
