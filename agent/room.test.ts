@@ -172,6 +172,25 @@ describe("demo agent in the local room", () => {
     await waitFor(() => mallory.chats.some((c) => c.path === mallory.path && c.text === "pong"), "mallory's pong");
   }, 60_000);
 
+  it("keeps showing a status line after 30 people have talked to it: its cleared keys do not pile up (19 M7)", async () => {
+    await startAgent();
+    const observer = await joinBrowser(h, "observer", ROOM, "assistant");
+    const agentPeer = await observer.waitForAgent();
+    for (let i = 0; i < 30; i++) {
+      const user = await joinBrowser(h, `user-${i}`, ROOM, "assistant");
+      await user.chat("ping");
+      expect((await user.nextChat(0, `reply to user-${i}`)).text).toBe("pong");
+      user.room.dispose();
+    }
+    const last = threadPath("assistant", "user-29");
+    await waitFor(
+      () => observer.statuses.some((s) => s.attributes[statusAttributes(last).text] === "Thinking"),
+      "the 30th person's status line",
+    );
+    await waitFor(() => observer.statusText(last) === null, "status removed");
+    expect(agentPeer.getAttribute("name")).toBe("assistant");
+  }, 60_000);
+
   it("ignores malformed and foreign messages sent through the room and keeps serving", async () => {
     const running = await startAgent();
     const alice = await joinBrowser(h, "alice", ROOM, "assistant");
