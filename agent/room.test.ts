@@ -128,53 +128,68 @@ describe("demo agent in the local room", () => {
     expect(keys).toEqual(new Set(Object.values(statusAttributes(alice.path))));
   });
 
-  it(
-    "fuzz: 400 legacy messages with foreign and near-miss paths never touch another user's thread",
-    { timeout: 60_000 },
-    async () => {
-      const running = await startAgent();
-      const alice = await joinBrowser(h, "alice", ROOM, "assistant");
-      const mallory = await joinBrowser(h, "mallory", ROOM, "assistant");
-      await mallory.waitForAgent();
-      const random = prng(19);
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-      const foreign = [
-        alice.path,
-        threadPath("assistant", "Alice"),
-        threadPath("assistant", "alice "),
-        threadPath("assistant", "ali\u200Bce"),
-        threadPath("assistant", "dev:alice"),
-        ".threads/assistant/alice.thread/",
-        ".threads/assistant//alice.thread",
-        ".threads/assistant/./alice.thread",
-        ".threads/assistant/%61lice.thread",
-        ".threads/Assistant/mallory.thread",
-        ".threads/assistant/mallory.thread\u0000",
-        " .threads/assistant/mallory.thread",
-        threadPath("assistant", "x".repeat(150)),
-      ];
-      for (let i = 0; i < 400; i++) {
-        const type = pick(["opened", "chat", "typing", "cancel"] as const);
-        const path = pick(foreign);
-        const message =
-          type === "chat" ? { path, text: `fuzz ${i}`, attachments: [], store: pick([true, false]) } : { path };
-        await mallory.send(type, message);
-        if (i === 200) await alice.chat("ping");
-      }
-      const counters = running.rooms.get(ROOM)!.agent.counters;
-      await waitFor(() => counters.refused + counters.ignored + counters.limited >= 400, "all 400 dealt with", 10_000);
-      expect(counters.handled).toBe(1); // alice's ping, nothing of mallory's
-      expect(alice.chats.map((c) => [c.path, c.text])).toEqual([[alice.path, "pong"]]);
-      // every reply mallory got is a refusal or a slow-down, and no status was ever set for anyone but alice
-      expect(mallory.chats.every((c) => /someone else|faster than I can answer/.test(c.text))).toBe(true);
-      const keys = new Set(alice.statuses.flatMap((s) => Object.keys(s.attributes)));
-      expect([...keys].every((key) => key.endsWith(alice.path))).toBe(true);
-      // and mallory's own thread still works
-      await new Promise((resolve) => setTimeout(resolve, 10_500)); // the slow-down window
-      await mallory.chat("ping");
-      await waitFor(() => mallory.chats.some((c) => c.path === mallory.path && c.text === "pong"), "mallory's pong");
-    },
-  );
+  it("fuzz: 400 legacy messages with foreign and near-miss paths never touch another user's thread", async () => {
+    const running = await startAgent({ senderLimit: { points: 6, durationSeconds: 2 } });
+    const alice = await joinBrowser(h, "alice", ROOM, "assistant");
+    const mallory = await joinBrowser(h, "mallory", ROOM, "assistant");
+    await mallory.waitForAgent();
+    const random = prng(19);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const foreign = [
+      alice.path,
+      threadPath("assistant", "Alice"),
+      threadPath("assistant", "alice "),
+      threadPath("assistant", "ali\u200Bce"),
+      threadPath("assistant", "dev:alice"),
+      ".threads/assistant/alice.thread/",
+      ".threads/assistant//alice.thread",
+      ".threads/assistant/./alice.thread",
+      ".threads/assistant/%61lice.thread",
+      ".threads/Assistant/mallory.thread",
+      ".threads/assistant/mallory.thread\u0000",
+      " .threads/assistant/mallory.thread",
+      threadPath("assistant", "x".repeat(150)),
+    ];
+    for (let i = 0; i < 400; i++) {
+      const type = pick(["opened", "chat", "typing", "cancel"] as const);
+      const path = pick(foreign);
+      const message =
+        type === "chat" ? { path, text: `fuzz ${i}`, attachments: [], store: pick([true, false]) } : { path };
+      await mallory.send(type, message);
+      if (i === 200) await alice.chat("ping");
+    }
+    const counters = running.rooms.get(ROOM)!.agent.counters;
+    await waitFor(() => counters.refused + counters.ignored + counters.limited >= 400, "all 400 dealt with", 10_000);
+    expect(counters.handled).toBe(1); // alice's ping, nothing of mallory's
+    expect(alice.chats.map((c) => [c.path, c.text])).toEqual([[alice.path, "pong"]]);
+    // every reply mallory got is a refusal or a slow-down, and no status was ever set for anyone but alice
+    expect(mallory.chats.every((c) => /someone else|faster than I can answer/.test(c.text))).toBe(true);
+    const keys = new Set(alice.statuses.flatMap((s) => Object.keys(s.attributes)));
+    expect([...keys].every((key) => key.endsWith(alice.path))).toBe(true);
+    // and mallory's own thread still works
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the slow-down window
+    await mallory.chat("ping");
+    await waitFor(() => mallory.chats.some((c) => c.path === mallory.path && c.text === "pong"), "mallory's pong");
+  }, 60_000);
+
+  it("keeps showing a status line after 30 people have talked to it: its cleared keys do not pile up (19 M7)", async () => {
+    await startAgent();
+    const observer = await joinBrowser(h, "observer", ROOM, "assistant");
+    const agentPeer = await observer.waitForAgent();
+    for (let i = 0; i < 30; i++) {
+      const user = await joinBrowser(h, `user-${i}`, ROOM, "assistant");
+      await user.chat("ping");
+      expect((await user.nextChat(0, `reply to user-${i}`)).text).toBe("pong");
+      user.room.dispose();
+    }
+    const last = threadPath("assistant", "user-29");
+    await waitFor(
+      () => observer.statuses.some((s) => s.attributes[statusAttributes(last).text] === "Thinking"),
+      "the 30th person's status line",
+    );
+    await waitFor(() => observer.statusText(last) === null, "status removed");
+    expect(agentPeer.getAttribute("name")).toBe("assistant");
+  }, 60_000);
 
   it("ignores malformed and foreign messages sent through the room and keeps serving", async () => {
     const running = await startAgent();
