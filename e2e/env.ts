@@ -36,4 +36,6 @@ export const E2E_ROOMS = [
   "files-notes",
   "lazy-notes",
   "lazy-notes-dev",
+  "ma-lobby",
+  "ma-files",
 ];

@@ -24,7 +24,11 @@ export const BASE_APP_ENV = {
   NODE_ENV: "production",
 };
 
-export async function startApp(env: Record<string, string>): Promise<AppProcess> {
+/** `envForUrl` adds variables that depend on the app's own URL (e.g. AUTH_URL), known only once a port is picked. */
+export async function startApp(
+  env: Record<string, string>,
+  envForUrl: (url: string) => Record<string, string> = () => ({}),
+): Promise<AppProcess> {
   const port = await freePort();
   // Only what the app needs: nothing from the runner's own AUTH_URL etc.
   const childEnv: NodeJS.ProcessEnv = {
@@ -32,6 +36,7 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
     ...env,
+    ...envForUrl(`http://127.0.0.1:${port}`),
   };
   const child: ChildProcess = spawn(
     process.execPath,
