@@ -18,6 +18,12 @@ let userMode: AppProcess;
 let misconfigured: AppProcess;
 
 const ROOMS = "ma-lobby,ma-files,lobby";
+const localhost = (url: string) => url.replace("127.0.0.1", "localhost");
+/** Where the browser opens each app: its AUTH_URL. */
+const at = (process: AppProcess) => localhost(process.url);
+
+// Three extra app processes and a whole OAuth round trip per test on a small shared machine.
+test.describe.configure({ timeout: 90_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -31,12 +37,18 @@ test.beforeAll(async () => {
     MESHAGENT_ROOMS: ROOMS,
   };
   // AUTH_URL pins the origin the redirect URI is built on, as a deployment registers it with MeshAgent.
-  const authUrl = (url: string) => ({ AUTH_URL: url });
+  // `localhost`, not 127.0.0.1: NextRequest reports 127.0.0.1 as localhost, so route handlers would build
+  // another redirect URI than the sign-in action did (docs/maintainers.md).
+  const authUrl = (url: string) => ({ AUTH_URL: localhost(url) });
   [app, userMode, misconfigured] = await Promise.all([
     startApp(meshagent, authUrl),
     startApp({ ...meshagent, MESHAGENT_ROOM_ACCESS: "user", MESHAGENT_PROJECT_ID: standIn.projectId }, authUrl),
     startApp({ ...BASE_APP_ENV, AUTH_MESHAGENT_ID: "only-the-id", MESHAGENT_ROOMS: ROOMS }, authUrl),
   ]);
+  // Warm the pages the tests open first, so no test pays for a cold server.
+  for (const base of [app.url, userMode.url]) {
+    for (const path of ["/", "/signin", "/rooms/ma-lobby"]) await (await fetch(`${base}${path}`)).text();
+  }
 });
 
 test.afterAll(async () => {
@@ -78,18 +90,18 @@ test("the button, MeshAgent, back signed in with the person's name, the room joi
   page,
 }) => {
   const received = recordBodies(page);
-  await page.goto(`${app.url}/rooms/ma-lobby`);
+  await page.goto(`${at(app)}/rooms/ma-lobby`);
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Frooms%2Fma-lobby$/);
   await page.getByRole("button", { name: "Sign in with MeshAgent" }).click();
-  await expect(page).toHaveURL(`${app.url}/rooms/ma-lobby`);
+  await expect(page).toHaveURL(`${at(app)}/rooms/ma-lobby`);
   await expect(page.getByTestId("signed-in-user")).toHaveText("Ada Lovelace");
   await new RoomPage(page).expectLive();
 
   const authorize = standIn.log.authorizations.at(-1)!;
-  expect(authorize.get("redirect_uri")).toBe(`${app.url}/api/auth/callback/meshagent`);
+  expect(authorize.get("redirect_uri")).toBe(`${at(app)}/api/auth/callback/meshagent`);
   expect(authorize.get("code_challenge_method")).toBe("S256");
 
-  const session = await (await page.request.get(`${app.url}/api/auth/session`)).json();
+  const session = await (await page.request.get(`${at(app)}/api/auth/session`)).json();
   expect(session.user).toEqual({ id: "meshagent:ada-1", name: "Ada Lovelace" });
   const everything = (await received()) + JSON.stringify(session);
   expect(standIn.issuedTokens().length).toBeGreaterThan(0);
@@ -98,11 +110,11 @@ test("the button, MeshAgent, back signed in with the person's name, the room joi
 
 test("an access token about to expire is refreshed on the way into a room", async ({ page }) => {
   standIn.behaviour.accessTokenSeconds = 61; // due for refresh after one second
-  await signInWithMeshAgent(page, app.url);
+  await signInWithMeshAgent(page, at(app));
   await expect(page.getByTestId("signed-in-user")).toHaveText("Ada Lovelace");
   const before = refreshes().length;
   await page.waitForTimeout(1500);
-  await page.goto(`${app.url}/rooms/ma-lobby`);
+  await page.goto(`${at(app)}/rooms/ma-lobby`);
   await new RoomPage(page).expectLive();
   expect(refreshes().length).toBe(before + 1);
   expect(refreshes().at(-1)?.outcome).toBe("ok");
@@ -111,15 +123,15 @@ test("an access token about to expire is refreshed on the way into a room", asyn
 
 test("a refresh MeshAgent refuses signs the person out and says why", async ({ page }) => {
   standIn.behaviour.accessTokenSeconds = 61;
-  await signInWithMeshAgent(page, app.url);
+  await signInWithMeshAgent(page, at(app));
   await expect(page.getByTestId("signed-in-user")).toHaveText("Ada Lovelace");
   standIn.behaviour.refresh = "fail";
   await page.waitForTimeout(1500);
-  await page.goto(`${app.url}/rooms/ma-lobby`);
+  await page.goto(`${at(app)}/rooms/ma-lobby`);
   await expect(page).toHaveURL(/\/signin\?/);
   await expect(signInError(page)).toContainText("Your MeshAgent sign-in expired");
   await expect(page.getByTestId("signed-in-user")).toHaveCount(0);
-  await page.goto(`${app.url}/`);
+  await page.goto(`${at(app)}/`);
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 });
 
@@ -137,22 +149,22 @@ const BAD_INPUT = [
 for (const [what, behaviour, message] of BAD_INPUT) {
   test(`bad input: ${what} gives a clear message and signs nobody in`, async ({ page }) => {
     Object.assign(standIn.behaviour, behaviour);
-    await signInWithMeshAgent(page, app.url, "/rooms/ma-lobby");
+    await signInWithMeshAgent(page, at(app), "/rooms/ma-lobby");
     await expect(page).toHaveURL(/\/signin\?/);
     await expect(signInError(page)).toContainText(message);
     await expect(page.getByTestId("signed-in-user")).toHaveCount(0);
-    const session = await (await page.request.get(`${app.url}/api/auth/session`)).json();
+    const session = await (await page.request.get(`${at(app)}/api/auth/session`)).json();
     expect(session?.user).toBeUndefined();
   });
 }
 
 test("bad input: a replayed code is refused by MeshAgent, with a clear message", async ({ page, browser }) => {
   const first = await browser.newPage();
-  await signInWithMeshAgent(first, app.url);
+  await signInWithMeshAgent(first, at(app));
   await expect(first.getByTestId("signed-in-user")).toHaveText("Ada Lovelace");
   await first.close();
   standIn.behaviour.authorize = "replay-last-code";
-  await signInWithMeshAgent(page, app.url);
+  await signInWithMeshAgent(page, at(app));
   await expect(signInError(page)).toContainText("already used");
   expect(standIn.log.tokenGrants.at(-1)?.outcome).toBe("replayed");
   await expect(page.getByTestId("signed-in-user")).toHaveCount(0);
@@ -168,7 +180,7 @@ test("bad input: a PKCE verifier from another sign-in attempt is refused by Mesh
     return route.abort();
   });
   await otherPage.route(`${standIn.url}/oauth/authorize**`, (route) => route.abort());
-  for (const target of [page, otherPage]) await signInWithMeshAgent(target, app.url).catch(() => {});
+  for (const target of [page, otherPage]) await signInWithMeshAgent(target, at(app)).catch(() => {});
   await expect.poll(async () => (await other.cookies()).some((cookie) => cookie.name.includes("pkce"))).toBe(true);
   await expect.poll(() => ours).not.toBe("");
   const theirs = (await other.cookies()).find((cookie) => cookie.name.includes("pkce"))!;
@@ -187,7 +199,7 @@ test("markup in the MeshAgent name is cleaned, a long name bounded", async ({ pa
     first_name: "<b>Eve</b><script>alert(1)</script>",
     last_name: "Q".repeat(300),
   };
-  await signInWithMeshAgent(page, app.url);
+  await signInWithMeshAgent(page, at(app));
   const name = page.getByTestId("signed-in-user");
   await expect(name).toHaveText(/^Eve alert\(1\) Q+…$/);
   expect((await name.innerText()).length).toBeLessThanOrEqual(41);
@@ -195,13 +207,13 @@ test("markup in the MeshAgent name is cleaned, a long name bounded", async ({ pa
 });
 
 test("callbackUrl to another site is ignored after signing in with MeshAgent", async ({ page }) => {
-  await signInWithMeshAgent(page, app.url, "https://evil.example/");
-  await expect(page).toHaveURL(`${app.url}/`);
+  await signInWithMeshAgent(page, at(app), "https://evil.example/");
+  await expect(page).toHaveURL(`${at(app)}/`);
   await expect(page.getByTestId("signed-in-user")).toHaveText("Ada Lovelace");
 });
 
 test("a half-configured provider: no button, and the sign-in page names the missing variable", async ({ page }) => {
-  await page.goto(`${misconfigured.url}/signin`);
+  await page.goto(`${at(misconfigured)}/signin`);
   await expect(page.getByRole("main").getByRole("alert").first()).toContainText("AUTH_MESHAGENT_SECRET");
   await expect(page.getByRole("button", { name: "Sign in with MeshAgent" })).toHaveCount(0);
 });
@@ -210,24 +222,24 @@ test("MESHAGENT_ROOM_ACCESS=user: MeshAgent issues the room token for the person
   page,
 }) => {
   const connects = standIn.log.connects.length;
-  await signInWithMeshAgent(page, userMode.url, "/rooms/ma-lobby");
-  await expect(page).toHaveURL(`${userMode.url}/rooms/ma-lobby`);
+  await signInWithMeshAgent(page, at(userMode), "/rooms/ma-lobby");
+  await expect(page).toHaveURL(`${at(userMode)}/rooms/ma-lobby`);
   await new RoomPage(page).expectLive();
   expect(standIn.log.connects.length).toBeGreaterThan(connects);
   expect(standIn.log.connects.at(-1)).toMatchObject({ room: "ma-lobby", userId: "ada-1" });
   // The project's rooms, listed with the person's own token.
-  await page.goto(`${userMode.url}/`);
+  await page.goto(`${at(userMode)}/`);
   await expect(page.getByTestId("room-list-entry")).toHaveText(["#ma-lobby"]);
 });
 
 test("MESHAGENT_ROOM_ACCESS=user: someone signed in another way is told to sign in with MeshAgent", async ({
   page,
 }) => {
-  await page.goto(`${userMode.url}/signin?callbackUrl=%2Frooms%2Fma-lobby`);
+  await page.goto(`${at(userMode)}/signin?callbackUrl=%2Frooms%2Fma-lobby`);
   await page.getByLabel("Display name").fill("Dev Dora");
   await page.getByRole("button", { name: "Sign in with a name" }).click();
   await expect(page.getByTestId("room-failed")).toContainText("sign in with MeshAgent");
-  const response = await page.request.get(`${userMode.url}/api/room-connection?room=ma-lobby`);
+  const response = await page.request.get(`${at(userMode)}/api/room-connection?room=ma-lobby`);
   expect(response.status()).toBe(403);
 });
 
@@ -237,11 +249,11 @@ test("the home page lists local rooms with a file or people in them, not a room 
     await client.storage.upload("files/notes.txt", new TextEncoder().encode("hello"));
     client.dispose();
   }
-  await signInWithMeshAgent(page, app.url);
+  await signInWithMeshAgent(page, at(app));
   const list = page.getByTestId("room-list");
   await expect(list.getByRole("link", { name: "#ma-files" })).toBeVisible();
   await expect(list.getByRole("link", { name: "#ma-forbidden" })).toHaveCount(0);
   await list.getByRole("link", { name: "#ma-files" }).click();
-  await expect(page).toHaveURL(`${app.url}/rooms/ma-files`);
+  await expect(page).toHaveURL(`${at(app)}/rooms/ma-files`);
   await new RoomPage(page).expectLive();
 });
