@@ -42,4 +42,6 @@ export const E2E_ROOMS = [
   "agents-turn-fuzz",
   "poll",
   "poll-a11y",
+  "ma-lobby",
+  "ma-files",
 ];
