@@ -6,6 +6,10 @@ const nextConfig: NextConfig = {
   // "Another next dev server is already running" while `npm run dev` runs.
   ...(process.env.NEXT_DIST_DIR ? { distDir: process.env.NEXT_DIST_DIR } : {}),
   poweredByHeader: false,
+  // On the server the SDK is loaded by Node, once per process: bundled, every
+  // server bundle (routes, pages, SSR) evaluated its own copy of the SDK's
+  // pre-bundled Yjs, and Yjs warned "already imported" for each.
+  serverExternalPackages: ["@meshagent/meshagent"],
   // StrictMode stays on: the room view is written to survive its double effects.
   reactStrictMode: true,
   // `npm run dev` listens on 127.0.0.1; the app must work whichever of the two names the browser used.

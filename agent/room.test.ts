@@ -129,7 +129,7 @@ describe("demo agent in the local room", () => {
   });
 
   it("fuzz: 400 legacy messages with foreign and near-miss paths never touch another user's thread", async () => {
-    const running = await startAgent();
+    const running = await startAgent({ senderLimit: { points: 6, durationSeconds: 2 } });
     const alice = await joinBrowser(h, "alice", ROOM, "assistant");
     const mallory = await joinBrowser(h, "mallory", ROOM, "assistant");
     await mallory.waitForAgent();
@@ -167,10 +167,29 @@ describe("demo agent in the local room", () => {
     const keys = new Set(alice.statuses.flatMap((s) => Object.keys(s.attributes)));
     expect([...keys].every((key) => key.endsWith(alice.path))).toBe(true);
     // and mallory's own thread still works
-    await new Promise((resolve) => setTimeout(resolve, 10_500)); // the slow-down window
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the slow-down window
     await mallory.chat("ping");
     await waitFor(() => mallory.chats.some((c) => c.path === mallory.path && c.text === "pong"), "mallory's pong");
-  });
+  }, 60_000);
+
+  it("keeps showing a status line after 30 people have talked to it: its cleared keys do not pile up (19 M7)", async () => {
+    await startAgent();
+    const observer = await joinBrowser(h, "observer", ROOM, "assistant");
+    const agentPeer = await observer.waitForAgent();
+    for (let i = 0; i < 30; i++) {
+      const user = await joinBrowser(h, `user-${i}`, ROOM, "assistant");
+      await user.chat("ping");
+      expect((await user.nextChat(0, `reply to user-${i}`)).text).toBe("pong");
+      user.room.dispose();
+    }
+    const last = threadPath("assistant", "user-29");
+    await waitFor(
+      () => observer.statuses.some((s) => s.attributes[statusAttributes(last).text] === "Thinking"),
+      "the 30th person's status line",
+    );
+    await waitFor(() => observer.statusText(last) === null, "status removed");
+    expect(agentPeer.getAttribute("name")).toBe("assistant");
+  }, 60_000);
 
   it("ignores malformed and foreign messages sent through the room and keeps serving", async () => {
     const running = await startAgent();

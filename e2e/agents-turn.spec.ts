@@ -1,6 +1,8 @@
 import type { Page } from "@playwright/test";
 import { seriousViolations } from "./axe";
 import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
+import type { JsonContent } from "@meshagent/meshagent";
+import { ScriptedAgent } from "./scripted-agent";
 import { ScriptedTurnAgent } from "./scripted-turn-agent";
 
 /** The Agents tab with a turn-protocol agent, as one person sees it. */
@@ -90,14 +92,20 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   expect(interrupt).toMatchObject({ turn_id: expect.stringMatching(/^turn-/) });
 
   // Steer: what is typed while the agent is steerable joins the running turn.
-  await tab.ask("turn-bot", "stream 25");
+  await tab.ask("turn-bot", "stream 300");
   await expect(tab.answers().last()).toContainText("word3");
   await expect(page.getByRole("button", { name: "Steer" })).toBeVisible();
   await tab.ask("turn-bot", "shorter please");
   await expect(tab.answers().last()).toContainText("(steered: shorter please)");
   await expect(tab.turns().last()).toContainText("shorter please");
-  await expect(tab.answers().last()).toContainText("word25");
-  expect(bot.requests("turn.steer")).toHaveLength(1);
+  expect(bot.requests("turn.steer")).toEqual([
+    expect.objectContaining({ content: [{ type: "text", text: "shorter please" }] }),
+  ]);
+  expect(
+    bot.requests("turn.start").map((request) => ("content" in request ? request.content : null)),
+  ).not.toContainEqual([{ type: "text", text: "shorter please" }]);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(tab.status()).toHaveCount(0);
 
   // A tool call with log lines: open while running, collapsed once it ended.
   await tab.ask("turn-bot", "tool");
@@ -118,6 +126,48 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(tab.answers().last()).toContainText("Deleted it.");
   expect(bot.requests("tool_call.approve")).toEqual([expect.objectContaining({ item_id: "call-2" })]);
+
+  // Client tools offered with the turn: a form (answered once), a toast, a room file in the viewer.
+  await tab.ask("turn-bot", "ask");
+  const form = page.getByRole("dialog", { name: "Your trip" });
+  await expect(form).toContainText("turn-bot asks");
+  await form.getByLabel("Which city?").fill("Lisbon");
+  await form.getByLabel("Book a hotel").check();
+  await form.getByRole("button", { name: "Submit" }).click();
+  await expect(form).toHaveCount(0);
+  await expect(tab.answers().last()).toContainText(
+    'Client answered: {"type":"json","json":{"city":"Lisbon","hotel":true}}',
+  );
+  expect(bot.requests("client_tool_call.response")).toHaveLength(1);
+  expect(bot.requests("turn.start").at(-1)).toMatchObject({
+    client_toolkits: expect.arrayContaining([expect.objectContaining({ name: "ask_user" })]),
+  });
+  await tab.ask("turn-bot", "ask");
+  await page.getByRole("dialog", { name: "Your trip" }).getByRole("button", { name: "Cancel" }).click();
+  await expect(tab.answers().last()).toContainText("cancelled by the user");
+  await tab.ask("turn-bot", "toast");
+  await expect(page.getByRole("status").filter({ hasText: "Heads up" })).toContainText("The build finished.");
+  await page.getByTestId("attach-input").setInputFiles({
+    name: "readme.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("hello from a room file"),
+  });
+  await expect(page.getByTestId("pending-attachment")).toHaveAttribute("data-status", "ready");
+  await tab.ask("turn-bot", "here is a file");
+  const sentFile = bot
+    .requests("turn.start")
+    .flatMap((request) => ("content" in request && request.content ? request.content : []))
+    .flatMap((item) => (item.type === "file" ? [item] : []))[0];
+  expect(sentFile).toMatchObject({
+    type: "file",
+    url: expect.stringMatching(/^room:\/\/\/files\/.+\/readme\.txt$/),
+    name: "readme.txt",
+  });
+  await expect(tab.turns().last().getByTestId("room-file")).toContainText("readme.txt");
+  await tab.ask("turn-bot", `show ${sentFile!.url.replace("room:///", "")}`);
+  const viewer = page.getByRole("dialog", { name: "readme.txt" });
+  await expect(viewer.getByTestId("document-text")).toHaveText("hello from a room file");
+  await viewer.getByRole("button", { name: "Close" }).click();
 
   // Hostile markdown: no script, no javascript: link, no image before a click.
   const imageRequests: string[] = [];
@@ -213,7 +263,8 @@ test("a hostile agent's turn-protocol events cannot crash or freeze the page, or
     text: "INJECTED",
   });
   const big = "A".repeat(60_000);
-  for (let i = 0; i < 170; i++)
+  // 3 MB here (the reducer's unit test takes 10 MB): the stream must be cut, the page stay responsive.
+  for (let i = 0; i < 50; i++)
     await send({ type: "meshagent.agent.text_content.delta", ...T, item_id: "flood", text: big, message_id: `f${i}` });
   await send({
     type: "meshagent.agent.thread.listed",
@@ -236,6 +287,76 @@ test("a hostile agent's turn-protocol events cannot crash or freeze the page, or
   await expect(tab.answers().last()).toContainText("echo: still fine?");
   await expect(page.getByTestId("feature-failed")).toHaveCount(0);
   expect(errors).toEqual([]);
+  bot.leave();
+  await page.context().close();
+});
+
+test("a scripted agent calls the browser's private ui toolkit through room toolkits (not the turn protocol)", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const room = "agents-turn";
+  const page = await newSignedInPage(browser, "Carol");
+  const roomPage = new RoomPage(page);
+  await roomPage.open(room);
+  await roomPage.expectLive();
+  const bot = new ScriptedAgent(room, "ui-caller");
+  await bot.join();
+  const carolId = bot.client.messaging.remoteParticipants.find((p) => p.getAttribute("name") === "Carol")!.id;
+
+  // Private: listed when asked for Carol's toolkits, callable by naming her.
+  await expect
+    .poll(async () => (await bot.client.agents.listToolkits({ participantId: carolId })).map((t) => t.name))
+    .toContain("ui");
+  expect((await bot.client.agents.listToolkits()).map((t) => t.name)).not.toContain("ui");
+
+  const call = (tool: string, args: Record<string, unknown>) =>
+    bot.client.invoke({ toolkit: "ui", tool, arguments: args, participantId: carolId });
+  await call("show_toast", { title: "From the room", description: "a toolkit call" });
+  await expect(page.getByRole("status").filter({ hasText: "From the room" })).toContainText("From ui-caller");
+
+  const answer = call("ask_user", {
+    subject: "<b>Pick</b> one",
+    help: "<script>window.__pwned=1</script>",
+    form: [
+      {
+        radio_group: {
+          name: "color",
+          description: "Favourite colour",
+          default_value: "red",
+          options: [
+            { name: "Red", value: "red" },
+            { name: "Blue", value: "blue" },
+          ],
+        },
+      },
+      {
+        select: {
+          name: "size",
+          description: "Size",
+          options: [
+            { name: "S", value: "s" },
+            { name: "L", value: "l" },
+          ],
+        },
+      },
+    ],
+  });
+  const dialog = page.getByRole("dialog", { name: "<b>Pick</b> one" });
+  await expect(dialog).toContainText("ui-caller asks");
+  await expect(dialog).toContainText("<script>window.__pwned=1</script>");
+  await dialog.getByLabel("Blue").check();
+  await dialog.getByLabel("Size").selectOption("l");
+  await dialog.getByRole("button", { name: "Submit" }).click();
+  expect(((await answer) as JsonContent).json).toEqual({ color: "blue", size: "l" });
+
+  const cancelled = call("ask_user", { subject: "Really?", form: [] }).then(
+    () => "answered",
+    (error: unknown) => String(error),
+  );
+  await page.getByRole("dialog", { name: "Really?" }).getByRole("button", { name: "Cancel" }).click();
+  expect(await cancelled).toContain("cancelled by the user");
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   bot.leave();
   await page.context().close();
 });

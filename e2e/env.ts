@@ -42,5 +42,6 @@ export const E2E_ROOMS = [
   "agents-turn-fuzz",
   "poll",
   "poll-a11y",
-  "notes-poison",
+  "ma-lobby",
+  "ma-files",
 ];

@@ -29,13 +29,15 @@ test("a live poll: two people, two tabs of one, a vote change, a late joiner, th
   browser,
   roomServer,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(480_000);
   const alice = await openPoll("Alice", browser);
   const bob = await openPoll("Bob", browser);
 
   // At least two options: one is refused, with a reason, and nothing starts.
   await startPoll(alice, "Lunch?", ["Pizza"]);
-  await expect(alice.getByRole("alert")).toHaveText("Write a question and at least two options.");
+  await expect(alice.getByRole("region", { name: "Poll" }).getByRole("alert")).toHaveText(
+    "Write a question and at least two options.",
+  );
   await startPoll(alice, "Lunch?", ["Pizza", "Sushi", "Tacos"]);
   await expect(bob.getByRole("heading", { name: "Lunch?" })).toBeVisible();
   await expectCounts(bob, [
@@ -122,6 +124,7 @@ test("a live poll: two people, two tabs of one, a vote change, a late joiner, th
 });
 
 test("the poll has no serious accessibility problems, light and dark", async ({ browser }) => {
+  test.setTimeout(240_000);
   const page = await openPoll("Dana", browser, "poll-a11y");
   await expect(page.getByRole("region", { name: "Poll" })).toHaveAttribute("data-phase", "ready");
   await startPoll(page, "Tea or coffee?", ["Tea", "Coffee"]);

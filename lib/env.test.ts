@@ -13,6 +13,15 @@ describe("readEnv", () => {
     expect(env.MESHAGENT_TOKEN_TTL_SECONDS).toBe(600);
     expect(env.DEV_ROOM_PORT).toBe(7707);
     expect(env.MESHAGENT_ROOMS).toBeUndefined();
+    expect(env.MESHAGENT_ACCOUNTS_URL).toBe("https://api.meshagent.com");
+    expect(env.MESHAGENT_ACCOUNTS_TIMEOUT_SECONDS).toBe(10);
+    expect(env.MESHAGENT_ROOM_ACCESS).toBe("server");
+  });
+
+  it("reads MESHAGENT_ACCOUNTS_URL as a base URL without its trailing slash", () => {
+    expect(readEnv({ MESHAGENT_ACCOUNTS_URL: "http://127.0.0.1:4000/" }).env.MESHAGENT_ACCOUNTS_URL).toBe(
+      "http://127.0.0.1:4000",
+    );
   });
 
   it("treats blank values as unset and trims the rest", () => {
@@ -36,6 +45,10 @@ describe("readEnv", () => {
     ["MESHAGENT_TOKEN_TTL_SECONDS", "5"],
     ["MESHAGENT_TOKEN_TTL_SECONDS", "ten"],
     ["MESHAGENT_API_URL", "ftp://example.com"],
+    ["MESHAGENT_ACCOUNTS_URL", "wss://api.meshagent.com"],
+    ["MESHAGENT_ACCOUNTS_URL", "https://user:pw@api.meshagent.com"],
+    ["MESHAGENT_ACCOUNTS_TIMEOUT_SECONDS", "0"],
+    ["MESHAGENT_ROOM_ACCESS", "everyone"],
     ["MESHAGENT_API_URL", "https://example.com/?a=1"],
     ["MESHAGENT_API_URL", "https://example.com/x?"],
     ["MESHAGENT_API_URL", "wss://example.com/#f"],

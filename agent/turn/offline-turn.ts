@@ -72,7 +72,12 @@ export function createOfflineTurnBrain(options: OfflineTurnOptions = {}): TurnBr
   const pieceDelay = options.pieceDelayMs ?? 25;
   const slowStep = options.slowStepMs ?? 500;
 
+  // Characters answered per turn, for the usage footer's (estimated) token counts.
+  const written = new WeakMap<TurnRun, number>();
+  const count = (run: TurnRun, text: string) => written.set(run, (written.get(run) ?? 0) + text.length);
+
   async function stream(run: TurnRun, text: string, pieceSize = 24): Promise<void> {
+    count(run, text);
     const writer = run.out.text("final_answer");
     for (const piece of pieces(text, pieceSize)) {
       writer.write(piece);
@@ -82,6 +87,7 @@ export function createOfflineTurnBrain(options: OfflineTurnOptions = {}): TurnBr
   }
 
   function say(run: TurnRun, text: string): void {
+    count(run, text);
     const writer = run.out.text("final_answer");
     writer.write(text);
     writer.end();
@@ -324,7 +330,8 @@ export function createOfflineTurnBrain(options: OfflineTurnOptions = {}): TurnBr
         });
         await stream(run, answer, 40);
       }
-      run.out.usage({ inputTokens: Math.ceil(inputChars / 4), outputTokens: 0 });
+      // No model, no tokens: estimated at four characters each, so the footer has something true-ish to show.
+      run.out.usage({ inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil((written.get(run) ?? 0) / 4) });
     },
   };
 }

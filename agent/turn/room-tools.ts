@@ -14,9 +14,9 @@ import type { ToolCallWriter, TurnOutput } from "./brain";
 import { FileTooLargeError, type RoomFiles, type StoredFile } from "./port";
 
 /** Toolkit name the agent's own tools are reported under. */
-export const ROOM_TOOLKIT = "room";
+const ROOM_TOOLKIT = "room";
 /** Largest text file read_room_file returns. */
-export const MAX_READ_BYTES = 64 * 1024;
+const MAX_READ_BYTES = 64 * 1024;
 /** Files listed at most. */
 const MAX_LISTED = 200;
 

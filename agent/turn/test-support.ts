@@ -3,7 +3,11 @@
 // records every agent event it receives, parsed as the app parses them.
 
 import type { RemoteParticipant, RoomClient, RoomMessageEvent } from "@meshagent/meshagent";
-import { waitFor, type Harness } from "../../tooling/dev-room/test-helpers";
+import { afterEach } from "vitest";
+import { SECRET, waitFor, type Harness } from "../../tooling/dev-room/test-helpers";
+import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "../index";
+import { createOfflineTurnBrain } from "./offline-turn";
+import type { TurnAgent } from "./turn-agent";
 import { buildClientRequest } from "../../lib/shared/agent-turn/build";
 import type { AgentEvent, ClientRequest, ClientRequestType, TurnMessageOf } from "../../lib/shared/agent-turn/messages";
 import { AGENT_MESSAGE_ROOM_TYPE, parseAgentEvent } from "../../lib/shared/agent-turn/parse";
@@ -124,4 +128,42 @@ export async function joinTurnBrowser(h: Harness, name: string, room: string): P
   const browser = new TurnBrowser(await h.join(name, { room }));
   await browser.waitForAgent();
   return browser;
+}
+
+/**
+ * The demo agent in one room of the test harness's local room, with the
+ * offline turn brain made quick, stopped after each test.
+ */
+export function useTurnAgent(h: Harness, room: string) {
+  let agent: DemoAgent | null = null;
+  const logs: string[] = [];
+  afterEach(async () => {
+    await agent?.stop();
+    agent = null;
+    logs.length = 0;
+  });
+  return {
+    logs,
+    async start(options: Partial<DemoAgentOptions> = {}): Promise<DemoAgent> {
+      agent = startDemoAgent({
+        rooms: [room],
+        target: { where: "local-dev-room", apiUrl: h.server.url, secret: SECRET },
+        backoff: { baseMs: 50, maxMs: 200 },
+        turnBrain: createOfflineTurnBrain({ pieceDelayMs: 0, slowStepMs: 100 }),
+        log: (line) => logs.push(line),
+        ...options,
+      });
+      await agent.whenConnected();
+      return agent;
+    },
+    /** The running agent's TurnAgent. */
+    turn(): TurnAgent {
+      if (!agent) throw new Error("the agent is not started");
+      return agent.rooms.get(room)!.turn;
+    },
+    async stop(): Promise<void> {
+      await agent?.stop();
+      agent = null;
+    },
+  };
 }

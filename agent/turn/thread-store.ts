@@ -63,7 +63,7 @@ export function threadNameFrom(text: string): string {
   return bounded || "New chat";
 }
 
-export function cleanThreadName(name: string): string {
+function cleanThreadName(name: string): string {
   const cleaned = name
     .replace(/[\u0000-\u001f\u007f]/g, " ")
     .replace(/\s+/g, " ")

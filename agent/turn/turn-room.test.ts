@@ -2,36 +2,17 @@
 // clients playing the browser: threads, streamed turns, queueing, Stop,
 // steering, persistence across an agent restart, and isolation.
 
-import { afterEach, describe, expect, it } from "vitest";
-import { SECRET, useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
-import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "../index";
+import { describe, expect, it } from "vitest";
+import { useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
 import { createOfflineTurnBrain } from "./offline-turn";
 import { SAMPLE_MARKDOWN } from "./sample-answer";
-import { joinTurnBrowser } from "./test-support";
+import { joinTurnBrowser, useTurnAgent } from "./test-support";
 
 const ROOM = "turn-test";
 const h = useHarness({ dataDir: "turn-room-" });
-let agent: DemoAgent | null = null;
-const logs: string[] = [];
-
-afterEach(async () => {
-  await agent?.stop();
-  agent = null;
-  logs.length = 0;
-});
-
-async function startAgent(options: Partial<DemoAgentOptions> = {}): Promise<DemoAgent> {
-  agent = startDemoAgent({
-    rooms: [ROOM],
-    target: { where: "local-dev-room", apiUrl: h.server.url, secret: SECRET },
-    backoff: { baseMs: 50, maxMs: 200 },
-    turnBrain: createOfflineTurnBrain({ pieceDelayMs: 2, slowStepMs: 150 }),
-    log: (line) => logs.push(line),
-    ...options,
-  });
-  await agent.whenConnected();
-  return agent;
-}
+const agent = useTurnAgent(h, ROOM);
+const startAgent = (options: Parameters<typeof agent.start>[0] = {}) =>
+  agent.start({ turnBrain: createOfflineTurnBrain({ pieceDelayMs: 2, slowStepMs: 150 }), ...options });
 
 const short = (type: string) => type.replace("meshagent.agent.", "");
 
@@ -69,6 +50,10 @@ describe("the turn protocol in the local room", () => {
     });
     expect(alice.of("meshagent.agent.turn.ended")[0].error).toBeUndefined();
     expect(alice.answer(turnId)).toContain("You said");
+    // no model: tokens estimated from characters, four each
+    const usage = alice.of("meshagent.agent.usage.updated")[0].usage;
+    expect(usage.input_tokens).toBe(Math.ceil("ping the agent please, it is a test".length / 4));
+    expect(usage.output_tokens).toBe(Math.ceil(alice.answer(turnId).length / 4));
     expect(alice.unparsed).toEqual([]);
   });
 
@@ -136,8 +121,7 @@ describe("threads", () => {
     const second = await alice.turn(threadId, "markdown");
     await alice.ended(second);
     const firstAnswer = alice.answer(turnId);
-    await agent!.stop();
-    agent = null;
+    await agent.stop();
 
     await startAgent();
     const reloaded = await joinTurnBrowser(h, "alice", ROOM);

@@ -2,32 +2,19 @@
 // given to it, tool calls with logs, approvals, and the browser's `ui` tools
 // called as client tools (answered, cancelled, not offered).
 
-import { afterEach, describe, expect, it } from "vitest";
-import { SECRET, useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
+import { describe, expect, it } from "vitest";
+import { useHarness, waitFor } from "../../tooling/dev-room/test-helpers";
 import { buildClientRequest } from "../../lib/shared/agent-turn/build";
 import { UI_CLIENT_TOOLS } from "../../lib/shared/agent-turn/ui-toolkit";
-import { startDemoAgent, type DemoAgent } from "../index";
-import { createOfflineTurnBrain } from "./offline-turn";
-import { joinTurnBrowser, type TurnBrowser } from "./test-support";
+import { joinTurnBrowser, useTurnAgent, type TurnBrowser } from "./test-support";
+import type { TurnAgentLimits } from "./turn-agent";
 
 const ROOM = "turn-tools";
 const h = useHarness({ dataDir: "turn-tools-" });
-let agent: DemoAgent | null = null;
+const agent = useTurnAgent(h, ROOM);
 
-afterEach(async () => {
-  await agent?.stop();
-  agent = null;
-});
-
-async function setup(limits: Parameters<typeof startDemoAgent>[0]["turnLimits"] = {}): Promise<TurnBrowser> {
-  agent = startDemoAgent({
-    rooms: [ROOM],
-    target: { where: "local-dev-room", apiUrl: h.server.url, secret: SECRET },
-    backoff: { baseMs: 50, maxMs: 200 },
-    turnBrain: createOfflineTurnBrain({ pieceDelayMs: 0, slowStepMs: 100 }),
-    turnLimits: limits,
-  });
-  await agent.whenConnected();
+async function setup(turnLimits: TurnAgentLimits = {}): Promise<TurnBrowser> {
+  await agent.start({ turnLimits });
   return joinTurnBrowser(h, "alice", ROOM);
 }
 
@@ -283,6 +270,6 @@ describe("limits", () => {
     await alice.next("meshagent.agent.turn.ended");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(alice.of("meshagent.agent.thread.started")).toHaveLength(1);
-    await waitFor(() => agent!.rooms.get(ROOM)!.turn.counters.ignored >= 2, "duplicates ignored");
+    await waitFor(() => agent.turn().counters.ignored >= 2, "duplicates ignored");
   });
 });

@@ -5,6 +5,7 @@ import { useStore } from "zustand";
 import { AgentThreadView } from "@/features/agents/agent-thread-view";
 import { AgentsEmpty } from "@/features/agents/agents-empty";
 import { TurnAgentView } from "@/features/agents/turn/turn-agent-view";
+import { useClientTools } from "@/features/agents/turn/use-client-tools";
 import { useTurnEvents, useTurnStore } from "@/features/agents/turn/use-turn-agent";
 import { useAgents, type RoomAgent } from "@/features/agents/use-agents";
 import { useAgentReplies, useAgentThreadsStore } from "@/features/agents/use-agent-thread";
@@ -14,6 +15,7 @@ import { cn } from "@/lib/cn";
 export function AgentsPanel() {
   useAgentReplies();
   useTurnEvents();
+  useClientTools();
   const agents = useAgents();
   const knownTurnAgents = useStore(useTurnStore(), (state) => state.agents);
   const store = useAgentThreadsStore();

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmPrompt } from "@/components/ui/confirm-button";
 import { Input } from "@/components/ui/input";
 import { MAX_OPTIONS, MAX_TEXT } from "@/features/poll/poll-document";
 import { usePoll } from "@/features/poll/use-poll";
@@ -120,15 +121,14 @@ function NewPollForm(props: {
         </p>
       ) : null}
       {confirming ? (
-        <div role="group" aria-label="Replace the current poll?" className="flex flex-wrap items-center gap-2 text-sm">
-          <span>This replaces the current poll and its votes for everyone.</span>
-          <Button autoFocus disabled={props.disabled} onClick={start}>
-            Replace poll
-          </Button>
-          <Button variant="ghost" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-        </div>
+        <ConfirmPrompt
+          question="Replace the current poll?"
+          detail="This replaces the current poll and its votes for everyone."
+          confirmLabel="Replace poll"
+          disabled={props.disabled}
+          onConfirm={start}
+          onCancel={() => setConfirming(false)}
+        />
       ) : (
         <Button type="submit" disabled={props.disabled} className="self-start">
           Start poll

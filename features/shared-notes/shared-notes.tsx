@@ -83,7 +83,7 @@ export function SharedNotes() {
         }
       >
         {STATUS[notes.phase]}
-        {notes.phase === "failed" ? ` ${notes.error}` : null}
+        {notes.error ? ` ${notes.error}` : null}
       </p>
       {notes.phase === "failed" ? (
         <Button variant="secondary" className="self-start" onClick={notes.retry}>

@@ -53,8 +53,8 @@ export function authConfig(env: Env): NextAuthConfig {
     session: { strategy: "jwt" },
     // Auth.js's cookie format with A256GCM, which every route that reads the session decrypts in one call (lib/auth/session-jwt.ts).
     jwt: { encode: encodeSession, decode: decodeSession },
-    // The one forwarded-headers rule (lib/env.ts): TRUST_PROXY=true also lets Auth.js take the origin from them.
-    trustHost: trustsProxy(env),
+    // The one forwarded-headers rule (lib/env.ts) decides for Auth.js too; with AUTH_URL it needs no headers.
+    trustHost: trustsProxy(env) || Boolean(env.AUTH_URL),
     // Failed sign-ins land on the sign-in page too, which explains each error code (lib/auth/sign-in-failure.ts).
     pages: { signIn: "/signin", error: "/signin" },
     // `npm run dev` provides a generated secret; production must set AUTH_SECRET.

@@ -59,6 +59,23 @@ describe("authConfigProblems", () => {
     ]);
   });
 
+  it("names the missing half of the MeshAgent pair, and asks for it when MeshAgent decides room access", () => {
+    expect(authConfigProblems(env({ NODE_ENV: "development", AUTH_MESHAGENT_ID: "id" }))).toEqual([
+      "AUTH_MESHAGENT_SECRET",
+    ]);
+    expect(authConfigProblems(env({ NODE_ENV: "development", MESHAGENT_ROOM_ACCESS: "user" }))).toEqual([
+      "AUTH_MESHAGENT_ID",
+      "AUTH_MESHAGENT_SECRET",
+    ]);
+  });
+
+  it("MeshAgent alone is a complete sign-in setup", () => {
+    const meshagent = { NODE_ENV: "production", AUTH_SECRET: "s", AUTH_MESHAGENT_ID: "i", AUTH_MESHAGENT_SECRET: "m" };
+    expect(authConfigProblems(env(meshagent))).toEqual([]);
+    expect(isProviderEnabled(env(meshagent), "meshagent")).toBe(true);
+    expect(isProviderEnabled(env({ AUTH_MESHAGENT_ID: "i" }), "meshagent")).toBe(false);
+  });
+
   it("is empty for a complete GitHub setup", () => {
     const complete = env({
       NODE_ENV: "production",

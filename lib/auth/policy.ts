@@ -63,12 +63,12 @@ export function authConfigProblems(env: Env): string[] {
 
 /**
  * Whether Auth.js can tell the site's public origin: AUTH_URL names it, or the
- * host headers are trusted (Auth.js's own rule: any AUTH_TRUST_HOST, Vercel,
- * not production; or TRUST_PROXY, which lib/auth/config.ts passes on). Without
- * it every /api/auth request fails with Auth.js's UntrustedHost error.
+ * host headers are trusted (trustsProxy, which lib/auth/config.ts passes to
+ * Auth.js as `trustHost`). Without it every /api/auth request fails with
+ * Auth.js's UntrustedHost error.
  */
 export function knowsPublicOrigin(env: Env): boolean {
-  return Boolean(env.AUTH_URL) || env.AUTH_TRUST_HOST !== undefined || trustsProxy(env);
+  return Boolean(env.AUTH_URL) || trustsProxy(env);
 }
 
 /** Dev users are identified by their name, so the same name is the same user across sign-ins. */

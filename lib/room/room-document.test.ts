@@ -8,7 +8,7 @@ import { participantApiScope } from "@/lib/participant-scope";
 import { meshSchemaJson } from "@/lib/room/document-schema";
 import { readDocument } from "@/lib/room/document-tree";
 import { tolerateForeignNodes, type DocumentRuntimeModule } from "@/lib/room/lazy-document-runtime";
-import { defineRoomDocument, RoomDocumentSession, type SyncHost } from "@/lib/room/room-document";
+import { assertInTokenScope, defineRoomDocument, RoomDocumentSession, type SyncHost } from "@/lib/room/room-document";
 import { POLL_PATH } from "@/lib/shared/room-paths";
 import { silenceSyncLog } from "@/tooling/dev-room/sync-test-helpers";
 import { useHarness, waitFor } from "@/tooling/dev-room/test-helpers";
@@ -228,7 +228,12 @@ describe("against the local room", () => {
     release();
   });
 
-  it("a path outside the token's grant fails with the room's refusal", async () => {
+  it("a path outside the token's grant fails with the room's refusal (and in development names the fix)", async () => {
+    expect(() => assertInTokenScope("other/doc.board")).toThrow(
+      'The room document "other/doc.board" is outside the token\'s sync scope: the room would refuse it. ' +
+        "Add its path to ROOM_DOCUMENT_PATHS in lib/shared/room-paths.ts, which lib/participant-scope.ts grants.",
+    );
+    expect(() => assertInTokenScope(POLL_PATH)).not.toThrow();
     const elsewhere = new RoomDocumentSession(defineRoomDocument("other/doc.board", board.declaration));
     elsewhere.attach((await join("alice")) as unknown as SyncHost);
     await waitFor(() => phase(elsewhere as never) === "failed", "refused", 3000);

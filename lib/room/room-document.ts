@@ -11,6 +11,7 @@ import {
   type SdkDocument,
 } from "@/lib/room/document-tree";
 import { loadDocumentRuntime } from "@/lib/room/lazy-document-runtime";
+import { ROOM_DOCUMENT_PATHS } from "@/lib/shared/room-paths";
 
 export interface RoomDocumentDefinition<D extends DocumentDeclaration> {
   /** Room-relative path, opened with room.sync.open; must be in ROOM_DOCUMENT_PATHS (lib/shared/room-paths.ts). */
@@ -40,6 +41,15 @@ export function defineRoomDocument<const D extends DocumentDeclaration>(
 ): RoomDocumentDefinition<D> {
   const json = meshSchemaJson(declaration);
   return { path, declaration, schema: { toJson: () => json }, limits: { ...DEFAULT_LIMITS, ...limits } };
+}
+
+/** Throws, naming the fix, unless the browser token grants sync on `path`. */
+export function assertInTokenScope(path: string): void {
+  if (ROOM_DOCUMENT_PATHS.includes(path)) return;
+  throw new Error(
+    `The room document "${path}" is outside the token's sync scope: the room would refuse it. ` +
+      "Add its path to ROOM_DOCUMENT_PATHS in lib/shared/room-paths.ts, which lib/participant-scope.ts grants.",
+  );
 }
 
 export type DocumentPhase = "opening" | "ready" | "offline" | "failed";

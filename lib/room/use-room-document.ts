@@ -5,6 +5,7 @@ import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import type { DocumentDeclaration } from "@/lib/room/document-schema";
 import {
+  assertInTokenScope,
   RoomDocumentSession,
   type DocumentEdit,
   type DocumentPhase,
@@ -12,7 +13,6 @@ import {
   type RootSnapshot,
 } from "@/lib/room/room-document";
 import { useRoom, useRoomStore } from "@/lib/room/use-room";
-import { ROOM_DOCUMENT_PATHS } from "@/lib/shared/room-paths";
 
 export interface RoomDocumentView<R, D extends DocumentDeclaration> {
   /** What `select` picked from the document (from null while it has never been read). */
@@ -40,12 +40,8 @@ export function useRoomDocument<D extends DocumentDeclaration, R = RootSnapshot<
   definition: RoomDocumentDefinition<D>,
   select: (root: RootSnapshot<D> | null) => R = (root) => root as R,
 ): RoomDocumentView<R, D> {
-  if (process.env.NODE_ENV !== "production" && !ROOM_DOCUMENT_PATHS.includes(definition.path)) {
-    throw new Error(
-      `The room document "${definition.path}" is outside the token's sync scope: the room would refuse it. ` +
-        "Add its path to ROOM_DOCUMENT_PATHS in lib/shared/room-paths.ts, which lib/participant-scope.ts grants.",
-    );
-  }
+  // In development a missing grant fails here, naming the fix; in production the room refuses the open.
+  if (process.env.NODE_ENV !== "production") assertInTokenScope(definition.path);
   const session = useRoomStore(
     `room-document:${definition.path}`,
     () => new RoomDocumentSession(definition),

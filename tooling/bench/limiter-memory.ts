@@ -19,6 +19,7 @@ import { goal, row, type BenchResult } from "./lib/table";
 
 const REQUESTS = Number(process.env.BENCH_LIMITER_REQUESTS ?? 15_000);
 const BOUND_MIB = 50;
+const SETTLE_MS = 10_000;
 const mib = (bytes: number) => bytes / (1024 * 1024);
 
 /** REQUESTS requests made by `request`, 10 at a time; resolves with the count of each status. */
@@ -100,7 +101,8 @@ export async function limiterMemory(ctx: BenchContext): Promise<Omit<BenchResult
       const before = groupRssBytes(pgid);
       ctx.log(`limiter-memory: ${REQUESTS} ${scenario.label}…`);
       const result = await flood(`${app.url}${scenario.path}`, scenario.request);
-      await sleep(1500);
+      // Long enough for V8's memory reducer to give back what the burst of garbage took.
+      await sleep(SETTLE_MS);
       const after = groupRssBytes(pgid);
       const growth = mib(after - before);
       const answered = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
@@ -132,7 +134,7 @@ export async function limiterMemory(ctx: BenchContext): Promise<Omit<BenchResult
     title: `App server RSS under ${REQUESTS.toLocaleString("en-US")} rate-limited requests (default limits, next start)`,
     rows,
     notes: [
-      "RSS of the `next start` process group from /proc, 1.5 s after a warm-up request and 1.5 s after the flood; 10 connections; reference column: RSS before.",
+      "RSS of the `next start` process group from /proc, 1.5 s after a warm-up request and 10 s after the flood; 10 connections; baseline column: RSS before. A fresh server per row; the last row is the framework's own growth under the same number of requests.",
     ],
     details,
   };

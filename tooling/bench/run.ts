@@ -22,6 +22,7 @@ import { installExitHooks, stopAll } from "./lib/proc";
 import { datedResultsFile, writeResults } from "./lib/results";
 import { goalsTable, printResult, type BenchResult } from "./lib/table";
 import { pageJs } from "./page-js";
+import { pollVotes } from "./poll-votes";
 import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
@@ -55,6 +56,7 @@ const BENCHES: Registered[] = [
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
+  { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },
   { name: "tool-call", aliases: ["tools", "toolkit"], run: toolCall, needs: "alone" },
 ];
 

@@ -67,7 +67,7 @@ export const HTTP_TIMEOUTS = {
 export const TOOLKIT_LIMITS = {
   /** Toolkits one participant may have registered at once. */
   maxToolkitsPerParticipant: 16,
-  /** `room.register_toolkit` requests one participant may send per minute, refused ones included. */
+  /** `room.register_toolkit` requests one participant may send per minute (ones refused for other reasons count too). */
   maxRegistrationsPerMinute: 60,
   /** Tools in one toolkit. */
   maxToolsPerToolkit: 64,

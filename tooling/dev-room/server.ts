@@ -25,7 +25,7 @@ import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token"
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
 import { RoomServices, type DocumentUsage } from "./room-services";
-import { RoomToolkits, type ToolkitLimits } from "./toolkits";
+import { RoomToolkits, TOOL_CALL_RESPONSE, type ToolkitLimits } from "./toolkits";
 import { MESSAGING_TOOLKIT } from "./messaging-toolkit";
 import { STORAGE_TOOLKIT } from "./storage-toolkit";
 import { SYNC_TOOLKIT } from "./sync-toolkit";
@@ -228,6 +228,11 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       if (error.fatal) {
         closeWith(CLOSE_INVALID_DATA, `malformed frame (${error.code})`);
         return;
+      }
+      // A toolkit host's broken answer: its caller is the one waiting.
+      if (error.id !== undefined && error.type === TOOL_CALL_RESPONSE) {
+        const why = error.code === "message_too_large" ? `over ${maxMessageBytes} bytes` : error.code;
+        toolkits.unreadableAnswer(p, error.id, why);
       }
       // Whoever sent a request is waiting on its id: answer rather than leave it pending.
       if (error.id !== undefined && (error.type === undefined || expectsResponse(error.type))) {

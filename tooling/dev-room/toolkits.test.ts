@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import * as sdk35 from "@meshagent/meshagent";
 import type * as Sdk39 from "meshagent-sdk-0.39";
 import { AgentsGrant, ApiScope, MessagingGrant, RoomServerException, type RoomClient } from "@meshagent/meshagent";
-import { SECRET, handToken, roomRefusal, useHarness, waitFor, withTimeout } from "./test-helpers";
+import { SECRET, handToken, roomRefusal, sdkToken, useHarness, waitFor, withTimeout } from "./test-helpers";
+import { prng } from "../testing/prng";
 import { verifyRoomToken } from "./token";
 import { host35, host39, join39, outcome, sdk39, useDisposers } from "./toolkit-test-helpers";
 
@@ -268,6 +269,25 @@ describe("invoke", () => {
     await host.sendRequest("room.register_toolkit", { name: "odd", tools: { t: {} }, public: true });
     const error = await roomRefusal(caller.agents.invokeTool({ toolkit: "odd", tool: "t", arguments: {} }));
     expect([error.message, error.code]).toEqual(["the participant hosting odd.t sent an invalid result", 1008]);
+  });
+
+  it("fails the call at once when the host's answer is over the message limit", async () => {
+    await start({ maxMessageBytes: 64 * 1024, toolCallTimeoutMs: 60_000 });
+    const host = await join("host");
+    const caller = await join("caller");
+    await host35(
+      host,
+      "big",
+      { file: () => new sdk35.FileContent({ data: new Uint8Array(100_000), name: "x.bin", mimeType: "a/b" }) },
+      { public_: true },
+    );
+    const error = await roomRefusal(caller.agents.invokeTool({ toolkit: "big", tool: "file", arguments: {} }));
+    expect([error.message, error.code]).toEqual([
+      "the participant hosting big.file sent an unreadable result (over 65536 bytes)",
+      1008,
+    ]);
+    // Both stay connected and usable.
+    expect(names(await caller.agents.listToolkits())).toEqual(["big"]);
   });
 
   it("refuses streamed arguments and non-content arguments clearly", async () => {
@@ -574,5 +594,72 @@ describe("hostile participants", () => {
     await mallory.protocol.send("room.tool_call_response", new sdk35.TextContent({ text: "forged" }).pack(), calls[0]);
     const error = (await pending) as RoomServerException;
     expect(error.code).toBe(1009);
+  });
+
+  it("survives seeded garbage on every toolkit request from a raw socket, and leaks nothing", async () => {
+    // The host answers every garbage call the raw peer manages to relay first; on a loaded machine that takes a while.
+    await start({ toolCallTimeoutMs: 10_000 });
+    const host = await join("host");
+    const caller = await join("caller");
+    await host35(host, "math", tools35, { public_: true });
+    const raw = await h.raw(await sdkToken({ name: "raw" }));
+    const rng = prng(0x70017);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
+    const values: unknown[] = [
+      null,
+      true,
+      0,
+      -1,
+      1e308,
+      "",
+      "math",
+      "__proto__",
+      "x".repeat(300),
+      [],
+      [1, "a"],
+      {},
+      { type: "json", json: { a: 1 } },
+      { type: "control", method: "open" },
+      { type: "empty" },
+      { t: { input_spec: { types: ["json"] } } },
+      { t: { input_spec: "nope" } },
+      host.localParticipant!.id,
+    ];
+    const keys = [
+      "name",
+      "tools",
+      "public",
+      "id",
+      "toolkit",
+      "tool",
+      "arguments",
+      "participant_id",
+      "participant_name",
+    ];
+    const types = [
+      "room.register_toolkit",
+      "room.unregister_toolkit",
+      "room.list_toolkits",
+      "room.invoke_tool",
+      "room.tool_call_response",
+      "room.call",
+    ];
+    for (let i = 0; i < 600; i++) {
+      const header = Object.fromEntries(
+        Array.from({ length: 1 + Math.floor(rng() * 5) }, () => [pick(keys), pick(values)]),
+      );
+      const payload = rng() < 0.2 ? new Uint8Array(Math.floor(rng() * 3000)) : undefined;
+      raw.send(pick(types), header, payload, rng() < 0.3 ? Math.floor(rng() * 5) : undefined);
+    }
+    // Every request of the raw peer got an answer or was a response itself; the honest pair still works.
+    await waitFor(() => raw.received.filter((m) => m.type === "__response__").length > 0, "answers to the raw peer");
+    expect(raw.open).toBe(true);
+    const json = await caller.agents.invokeTool({ toolkit: "math", tool: "add-json", arguments: { a: 2, b: 3 } });
+    expect((json as sdk35.JsonContent).json).toEqual({ c: 5 });
+    // Once everyone is gone, nothing is held: no registrations, no calls, no timers waiting on anyone.
+    raw.socket.terminate();
+    h.dispose(host);
+    h.dispose(caller);
+    await waitFor(() => h.server.usage().toolkits === 0 && h.server.usage().toolCallsInFlight === 0, "nothing held");
   });
 });

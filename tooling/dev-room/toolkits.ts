@@ -182,7 +182,11 @@ export class RoomToolkits {
     }
   }
 
-  private require(participant: Participant, flag: Exclude<keyof AgentsPermissions, "allowedToolkits">, grant: string) {
+  private require(
+    participant: Participant,
+    flag: Exclude<keyof AgentsPermissions, "allowedToolkits">,
+    grant: string,
+  ): AgentsPermissions {
     const permissions = this.permissions.get(participant) ?? null;
     if (permissions === null) {
       throw new RequestError(
@@ -202,14 +206,15 @@ export class RoomToolkits {
   private register(owner: Participant, request: JsonObject): string {
     const now = Date.now();
     const recent = (this.registerTimes.get(owner) ?? []).filter((t) => now - t < 60_000);
-    recent.push(now);
     this.registerTimes.set(owner, recent);
-    if (recent.length > this.limits.maxRegistrationsPerMinute) {
+    // Requests refused here are not recorded, so a flood holds at most the limit's worth of timestamps.
+    if (recent.length >= this.limits.maxRegistrationsPerMinute) {
       throw new RequestError(
         `too many toolkit registrations (limit ${this.limits.maxRegistrationsPerMinute} per minute)`,
         ErrorCode.OPERATION_FAILED,
       );
     }
+    recent.push(now);
     // Checked before parsing so a huge registration costs no more than its measurement.
     const bytes = Buffer.byteLength(JSON.stringify(request));
     if (bytes > this.limits.maxToolkitBytes) {
@@ -459,6 +464,18 @@ export class RoomToolkits {
     const { __meshagent__: _meta, ...content } = unpacked.header;
     const payload = unpacked.payload.length > 0 ? unpacked.payload : undefined;
     call.caller.respondPacked(call.requestId, packMessage(content, payload));
+  }
+
+  /** A host's answer that could not even be reassembled (too large, broken framing): fail its call now. */
+  unreadableAnswer(host: Participant, id: number, why: string): void {
+    const call = this.hosting.get(host)?.get(id);
+    if (call === undefined) return;
+    this.settle(call);
+    call.caller.respondError(
+      call.requestId,
+      `the participant hosting ${call.label} sent an unreadable result (${why})`,
+      ErrorCode.OPERATION_FAILED,
+    );
   }
 
   private settle(call: PendingCall): void {

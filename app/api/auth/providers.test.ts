@@ -6,7 +6,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 async function providersFor(env: Record<string, string>): Promise<string[]> {
   vi.resetModules();
   vi.unstubAllEnvs();
-  for (const name of ["AUTH_DEV_LOGIN", "AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "VERCEL_ENV", "AUTH_URL"])
+  for (const name of [
+    "AUTH_DEV_LOGIN",
+    "AUTH_GITHUB_ID",
+    "AUTH_GITHUB_SECRET",
+    "AUTH_MESHAGENT_ID",
+    "AUTH_MESHAGENT_SECRET",
+    "VERCEL_ENV",
+    "AUTH_URL",
+  ])
     vi.stubEnv(name, undefined);
   vi.stubEnv("AUTH_SECRET", "test-secret");
   vi.stubEnv("AUTH_TRUST_HOST", "true");
@@ -54,6 +62,13 @@ describe("sign-in providers (auth.ts)", () => {
       ).toEqual(["github"]);
       expect(await providersFor({ NODE_ENV: "development", AUTH_DEV_LOGIN: value })).toEqual([]);
     }
+  });
+
+  it("MeshAgent only when both of its variables are set", async () => {
+    expect(await providersFor({ NODE_ENV: "production", AUTH_MESHAGENT_ID: "id" })).toEqual([]);
+    expect(await providersFor({ NODE_ENV: "production", AUTH_MESHAGENT_ID: "id", AUTH_MESHAGENT_SECRET: "s" })).toEqual(
+      ["meshagent"],
+    );
   });
 
   it("GitHub only when both of its variables are set", async () => {

@@ -60,6 +60,14 @@ export function agentTurnReducer(state: AgentTurnState = EMPTY_AGENT_STATE, acti
 
 // ---- helpers ----------------------------------------------------------------
 
+/** Whether two flat objects hold the same values (identity per field). */
+function sameFields(a: object, b: object): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((key) => left[key] === right[key]);
+}
+
 const cut = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
 
 function capRecord<T>(record: Record<string, T>, max: number): Record<string, T> {
@@ -158,7 +166,10 @@ function updateTurn(
   const open = state.open[threadId];
   if (!open || open.phase === "deleted") return state;
   const { thread, index, turn } = turnFor(open, turnId, sourceMessageId);
-  return withThread(state, replaceTurn(thread, index, update(turn, thread)));
+  const updated = update(turn, thread);
+  // Nothing changed (a delta past the cap, a repeated state): no new state, no render.
+  if (updated === turn && thread === open) return state;
+  return withThread(state, replaceTurn(thread, index, updated));
 }
 
 function updateItem<K extends TurnItem["kind"]>(
@@ -176,8 +187,10 @@ function updateItem<K extends TurnItem["kind"]>(
   const item = turn.items[index];
   // Another kind under the same id: a confused or hostile agent. Keep what is there.
   if (item.kind !== kind) return turn;
+  const updated = update(item as Extract<TurnItem, { kind: K }>);
+  if (sameFields(updated, item)) return turn;
   const items = turn.items.slice();
-  items[index] = update(item as Extract<TurnItem, { kind: K }>);
+  items[index] = updated;
   return { ...turn, items };
 }
 

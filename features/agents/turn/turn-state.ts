@@ -18,8 +18,12 @@ export const TURN_STORE_LIMITS = {
   turns: 300,
   /** Items (texts, tool calls, files…) per turn. */
   items: 200,
-  /** Characters kept per text or reasoning item; the rest is dropped and the item marked cut. */
-  itemText: 100_000,
+  /**
+   * Characters kept per text or reasoning item; the rest is dropped and the
+   * item marked cut. Streamed markdown is re-parsed as it grows, so this also
+   * bounds the work per frame (the issue's long answer is 30,000 characters).
+   */
+  itemText: 40_000,
   /** Characters kept for one tool call's arguments. */
   toolArguments: 20_000,
   /** Log lines kept per tool call, and characters per line. */

@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import { ChatBubble, NotSent } from "@/components/ui/chat-bubble";
 import { AgentReplyBubble } from "@/features/agents/agent-reply-bubble";
 import { RoomFileLink } from "@/features/agents/turn/room-file-link";
@@ -74,8 +75,12 @@ function ItemView({
   }
 }
 
-/** One turn: what was asked (and any steers), what the agent streamed back, and how it ended. */
-export function TurnView({
+/**
+ * One turn: what was asked (and any steers), what the agent streamed back,
+ * and how it ended. Memoized: the store keeps an unchanged turn's object, so
+ * while one answer streams only its turn renders again.
+ */
+export const TurnView = memo(function TurnView({
   turn,
   agentName,
   queued,
@@ -119,4 +124,4 @@ export function TurnView({
       ) : null}
     </li>
   );
-}
+});

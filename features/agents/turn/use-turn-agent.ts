@@ -1,5 +1,6 @@
 "use client";
 
+import type { RoomClient } from "@meshagent/meshagent";
 import { useCallback, useEffect, useRef } from "react";
 import * as z from "zod/mini";
 import { useStore } from "zustand";
@@ -10,6 +11,7 @@ import { buildClientRequest } from "@/lib/shared/agent-turn/build";
 import type { InputContent } from "@/lib/shared/agent-turn/content";
 import { clientRequestSchema, type ClientRequest } from "@/lib/shared/agent-turn/messages";
 import { AGENT_MESSAGE_ROOM_TYPE, parseAgentEvent } from "@/lib/shared/agent-turn/parse";
+import { UI_CLIENT_TOOLS } from "@/lib/shared/agent-turn/ui-toolkit";
 import { NOT_CONNECTED } from "@/lib/room/delivery";
 import { defineRoomMessage, sendRoomMessage, useRoomMessage } from "@/lib/room/room-message";
 import { useRoom, useRoomStore } from "@/lib/room/use-room";
@@ -38,6 +40,14 @@ export function useTurnEvents() {
 
 type Sendable = ClientRequest & { message_id: string };
 
+/** Sends one request to an agent (by participant id), checked against the protocol's schema first. */
+export function sendTurnRequest(client: RoomClient, agentId: string, request: Sendable): Promise<void> {
+  return sendRoomMessage(client, agentId, agentMessageOut, request);
+}
+
+/** The `ui` tools this page offers with every turn; the agent calls them as client tools. */
+const CLIENT_TOOLKITS = [...UI_CLIENT_TOOLS];
+
 /**
  * One turn-protocol agent as the Agents tab uses it: its thread list, the
  * thread on screen, and every request the person can make. Keeps the list
@@ -65,7 +75,7 @@ export function useTurnAgent(name: string, agent: RoomAgent | null) {
         dispatch(name, { type: "send-failed", messageId: request.message_id, error });
         return;
       }
-      sendRoomMessage(client, agentId, agentMessageOut, request).catch(() =>
+      sendTurnRequest(client, agentId, request).catch(() =>
         dispatch(name, {
           type: "send-failed",
           messageId: request.message_id,
@@ -138,12 +148,19 @@ export function useTurnAgent(name: string, agent: RoomAgent | null) {
   const sendMessage = useCallback(
     (content: InputContent[]) => {
       if (content.length === 0) return;
-      if (!threadId) return send(buildClientRequest("meshagent.agent.thread.start", { content }));
+      if (!threadId)
+        return send(buildClientRequest("meshagent.agent.thread.start", { content, client_toolkits: CLIENT_TOOLKITS }));
       if (steerable && activeTurnId)
         return send(
           buildClientRequest("meshagent.agent.turn.steer", { thread_id: threadId, turn_id: activeTurnId, content }),
         );
-      send(buildClientRequest("meshagent.agent.turn.start", { thread_id: threadId, content }));
+      send(
+        buildClientRequest("meshagent.agent.turn.start", {
+          thread_id: threadId,
+          content,
+          client_toolkits: CLIENT_TOOLKITS,
+        }),
+      );
     },
     [threadId, steerable, activeTurnId, send],
   );

@@ -8,7 +8,7 @@ import { boundedJson, cappedArray, name, opt, str } from "./fields";
 const url = z.string().check(z.minLength(1), z.maxLength(L.url));
 
 /** One item of a turn's input (MeshAgent AgentInputContent). */
-export const inputContentSchema = z.discriminatedUnion("type", [
+const inputContentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text"), text: str(L.inputText) }),
   z.object({ type: z.literal("file"), url, name: opt(name) }),
   z.object({ type: z.literal("audio"), url }),
@@ -37,7 +37,7 @@ export type ToolContent = z.infer<typeof toolContentSchema>;
  * A result a receiver cannot show (binary, raw provider outputs, or over a
  * cap) becomes this instead of losing the whole event it came with.
  */
-export const UNSUPPORTED_CONTENT = { type: "unsupported" } as const;
+const UNSUPPORTED_CONTENT = { type: "unsupported" } as const;
 export const toolResultSchema = z.catch(
   z.union([toolContentSchema, z.object({ type: z.literal("unsupported") })]),
   UNSUPPORTED_CONTENT,

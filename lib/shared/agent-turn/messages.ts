@@ -39,7 +39,7 @@ const phase = opt(z.enum(["commentary", "final_answer"]));
 const senderName = opt(name);
 
 /** A tool the client offers for one turn (MeshAgent ClientToolkitDescription). */
-export const clientToolSchema = z.object({
+const clientToolSchema = z.object({
   name: nonEmpty(L.name),
   title: opt(str(L.name)),
   description: opt(str(L.description)),
@@ -59,7 +59,7 @@ const turnOptions = {
 };
 
 /** One entry of the thread list. */
-export const threadEntrySchema = z.object({
+const threadEntrySchema = z.object({
   path: threadId,
   name: z.catch(str(L.name), ""),
   created_at: z.catch(timestamp, ""),
@@ -280,7 +280,7 @@ export type AgentEventType = AgentEvent["type"];
 
 /** Any turn-protocol message, either direction. */
 export type TurnMessage = ClientRequest | AgentEvent;
-export type TurnMessageType = TurnMessage["type"];
+type TurnMessageType = TurnMessage["type"];
 /** The message of one wire type: `TurnMessageOf<"meshagent.agent.turn.ended">`. */
 export type TurnMessageOf<K extends TurnMessageType> = Extract<TurnMessage, { type: K }>;
 

@@ -19,6 +19,7 @@ export const UI_TOOLS = {
   showToast: "show_toast",
   displayDocument: "display_document",
 } as const;
+/** @public the browser's ui toolkit uses it */
 export type UiToolName = (typeof UI_TOOLS)[keyof typeof UI_TOOLS];
 
 export const UI_LIMITS = {
@@ -44,7 +45,7 @@ const options = z.pipe(z.array(z.unknown()).check(z.minLength(1), z.maxLength(UI
 const fieldName = nonEmpty(UI_LIMITS.label);
 
 /** One form field: exactly one of input, checkbox, radio_group, select. */
-export const askUserFieldSchema = z.union([
+const askUserFieldSchema = z.union([
   z.object({
     input: z.object({
       name: fieldName,
@@ -87,7 +88,7 @@ export function askUserFieldName(field: AskUserField): string {
   return field.select.name;
 }
 
-export const askUserArgsSchema = z.object({
+const askUserArgsSchema = z.object({
   subject: nonEmpty(UI_LIMITS.label),
   help: z._default(text, ""),
   form: z.pipe(
@@ -99,18 +100,21 @@ export const askUserArgsSchema = z.object({
       ),
   ),
 });
+/** @public the browser's ui toolkit uses it */
 export type AskUserArgs = z.infer<typeof askUserArgsSchema>;
 
 /** ask_user's answer: field name → the person's value (text or checkbox). */
 export const askUserResultSchema = z
   .record(nonEmpty(UI_LIMITS.label), z.union([str(UI_LIMITS.value), z.boolean()]))
   .check(z.refine((value) => Object.keys(value).length <= UI_LIMITS.formFields));
+/** @public the browser's ui toolkit uses it */
 export type AskUserResult = z.infer<typeof askUserResultSchema>;
 
-export const askUserForFileArgsSchema = z.object({
+const askUserForFileArgsSchema = z.object({
   title: nonEmpty(UI_LIMITS.label),
   description: z._default(text, ""),
 });
+/** @public the browser's ui toolkit uses it */
 export type AskUserForFileArgs = z.infer<typeof askUserForFileArgsSchema>;
 
 /**
@@ -122,15 +126,18 @@ export const askUserForFileResultSchema = z.object({
   path: nonEmpty(UI_LIMITS.path),
   name: nonEmpty(UI_LIMITS.label),
 });
+/** @public the browser's ui toolkit uses it */
 export type AskUserForFileResult = z.infer<typeof askUserForFileResultSchema>;
 
-export const showToastArgsSchema = z.object({
+const showToastArgsSchema = z.object({
   title: nonEmpty(UI_LIMITS.label),
   description: z._default(text, ""),
 });
+/** @public the browser's ui toolkit uses it */
 export type ShowToastArgs = z.infer<typeof showToastArgsSchema>;
 
-export const displayDocumentArgsSchema = z.object({ path: nonEmpty(UI_LIMITS.path) });
+const displayDocumentArgsSchema = z.object({ path: nonEmpty(UI_LIMITS.path) });
+/** @public the browser's ui toolkit uses it */
 export type DisplayDocumentArgs = z.infer<typeof displayDocumentArgsSchema>;
 
 export type UiToolCall =
