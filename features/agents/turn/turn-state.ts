@@ -164,4 +164,3 @@ export const EMPTY_AGENT_STATE: AgentTurnState = {
   clientCalls: {},
   seen: [],
 };
-
