@@ -59,19 +59,19 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await expect.poll(() => bot.requests("thread.watch").length).toBeGreaterThanOrEqual(1);
 
   // A new chat: thread.start with the first message; the answer is on screen before the turn ends.
-  await tab.ask("turn-bot", "stream 15");
-  await expect(tab.threads()).toHaveText(["stream 15"]);
+  await tab.ask("turn-bot", "stream 60");
+  await expect(tab.threads()).toHaveText(["stream 60"]);
   await expect(page.getByTestId("agent-commentary")).toContainText("Looking it up.");
   await expect(tab.answers().last()).toContainText("word2");
   await expect(tab.answers().last()).toHaveAttribute("data-done", "false");
-  expect(await tab.answers().last().textContent()).not.toContain("word15");
+  expect(await tab.answers().last().textContent()).not.toContain("word60");
   await expect(tab.status()).toContainText(/turn-bot: Thinking · \d+ s/);
-  await expect(tab.answers().last()).toContainText("word15");
+  await expect(tab.answers().last()).toContainText("word60", { timeout: 30_000 });
   await expect(tab.answers().last()).toHaveAttribute("data-done", "true");
   await expect(tab.status()).toHaveCount(0);
   await expect(page.getByTestId("agent-usage")).toContainText("Tokens: 100 in · 20 out · context 120 of 1,000");
   const [start] = bot.requests("thread.start");
-  expect(start).toMatchObject({ content: [{ type: "text", text: "stream 15" }] });
+  expect(start).toMatchObject({ content: [{ type: "text", text: "stream 60" }] });
 
   // Errors in plain words: a refused turn and a failed one.
   await tab.ask("turn-bot", "reject");
@@ -200,8 +200,8 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 
   // Rename, a second chat, reopen the first after a reload (its history replayed), delete.
-  await page.getByRole("button", { name: "Rename stream 15" }).click();
-  await page.getByLabel("New name for stream 15").fill("Trip plan");
+  await page.getByRole("button", { name: "Rename stream 60" }).click();
+  await page.getByLabel("New name for stream 60").fill("Trip plan");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(tab.threads()).toHaveText(["Trip plan"]);
   expect(bot.requests("thread.rename")).toEqual([expect.objectContaining({ name: "Trip plan" })]);
@@ -216,7 +216,7 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await tab.open();
   await expect(tab.threads()).toHaveText(["hello there", "Trip plan"]);
   await tab.threads().filter({ hasText: "Trip plan" }).click();
-  await expect(tab.answers().first()).toContainText("word15");
+  await expect(tab.answers().first()).toContainText("word60");
   await expect(page.getByTestId("turn-stopped")).toHaveCount(1);
   expect(bot.requests("thread.open").at(-1)).toMatchObject({ load: true });
   await page.getByRole("button", { name: "Delete Trip plan" }).click();
