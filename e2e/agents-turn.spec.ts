@@ -1,8 +1,9 @@
 import type { Page } from "@playwright/test";
 import { seriousViolations } from "./axe";
 import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
-import type { JsonContent } from "@meshagent/meshagent";
-import { ScriptedAgent } from "./scripted-agent";
+import { ApiScope, ParticipantToken, type JsonContent } from "@meshagent/meshagent";
+import { ROOM_SECRET } from "./env";
+import { joinWithSdk } from "./sdk-client";
 import { ScriptedTurnAgent } from "./scripted-turn-agent";
 
 /** The Agents tab with a turn-protocol agent, as one person sees it. */
@@ -231,7 +232,7 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
 test("a hostile agent's turn-protocol events cannot crash or freeze the page, or write into a thread it was not asked about", async ({
   browser,
 }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const room = "agents-turn-fuzz";
   const page = await newSignedInPage(browser, "Alice");
   const errors: string[] = [];
@@ -300,8 +301,15 @@ test("a scripted agent calls the browser's private ui toolkit through room toolk
   const roomPage = new RoomPage(page);
   await roomPage.open(room);
   await roomPage.expectLive();
-  const bot = new ScriptedAgent(room, "ui-caller");
-  await bot.join();
+  // An agent whose token grants calling participants' tools (agents.use_tools), as a `--require-toolkit ui` agent's does.
+  const token = new ParticipantToken({ name: "ui-caller" });
+  token.addRoomGrant(room);
+  token.addRoleGrant("agent");
+  token.addApiGrant(ApiScope.agentDefault());
+  const bot = await joinWithSdk(room, await token.toJwt({ token: ROOM_SECRET! }));
+  await expect
+    .poll(() => bot.client.messaging.remoteParticipants.some((p) => p.getAttribute("name") === "Carol"))
+    .toBe(true);
   const carolId = bot.client.messaging.remoteParticipants.find((p) => p.getAttribute("name") === "Carol")!.id;
 
   // Private: listed when asked for Carol's toolkits, callable by naming her.
@@ -357,7 +365,7 @@ test("a scripted agent calls the browser's private ui toolkit through room toolk
   await page.getByRole("dialog", { name: "Really?" }).getByRole("button", { name: "Cancel" }).click();
   expect(await cancelled).toContain("cancelled by the user");
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
-  bot.leave();
+  bot.client.dispose();
   await page.context().close();
 });
 
