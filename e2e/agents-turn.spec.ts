@@ -40,7 +40,7 @@ class TurnTab {
 test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, tools, approvals, safe markdown, and its chats listed, renamed, reopened and deleted", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const room = "agents-turn";
   const page = await newSignedInPage(browser, "Alice");
   const errors: string[] = [];
@@ -371,7 +371,7 @@ test("a scripted agent calls the browser's private ui toolkit through room toolk
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`a turn-protocol chat has no serious accessibility violations (${colorScheme})`, async ({ browser }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(180_000);
     const room = "agents-turn-a11y";
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();
