@@ -148,12 +148,18 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await expect(tab.answers().last()).toContainText("cancelled by the user");
   await tab.ask("turn-bot", "toast");
   await expect(page.getByRole("status").filter({ hasText: "Heads up" })).toContainText("The build finished.");
-  await page.getByTestId("attach-input").setInputFiles({
-    name: "readme.txt",
-    mimeType: "text/plain",
-    buffer: Buffer.from("hello from a room file"),
-  });
-  await expect(page.getByTestId("pending-attachment")).toHaveAttribute("data-status", "ready");
+  await page
+    .getByTestId("agent-thread")
+    .getByTestId("attach-input")
+    .setInputFiles({
+      name: "readme.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("hello from a room file"),
+    });
+  await expect(page.getByTestId("agent-thread").getByTestId("pending-attachment")).toHaveAttribute(
+    "data-status",
+    "ready",
+  );
   await tab.ask("turn-bot", "here is a file");
   const sentFile = bot
     .requests("turn.start")
