@@ -210,6 +210,7 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`the Agents tab has no serious accessibility violations (${colorScheme})`, async ({ browser }) => {
+    test.setTimeout(90_000);
     const room = "agents-custom";
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();
