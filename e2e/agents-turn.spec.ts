@@ -1,8 +1,9 @@
 import type { Page } from "@playwright/test";
 import { seriousViolations } from "./axe";
 import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
-import type { JsonContent } from "@meshagent/meshagent";
-import { ScriptedAgent } from "./scripted-agent";
+import { ApiScope, ParticipantToken, type JsonContent } from "@meshagent/meshagent";
+import { ROOM_SECRET } from "./env";
+import { joinWithSdk } from "./sdk-client";
 import { ScriptedTurnAgent } from "./scripted-turn-agent";
 
 /** The Agents tab with a turn-protocol agent, as one person sees it. */
@@ -39,7 +40,7 @@ class TurnTab {
 test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, tools, approvals, safe markdown, and its chats listed, renamed, reopened and deleted", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const room = "agents-turn";
   const page = await newSignedInPage(browser, "Alice");
   const errors: string[] = [];
@@ -59,19 +60,19 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await expect.poll(() => bot.requests("thread.watch").length).toBeGreaterThanOrEqual(1);
 
   // A new chat: thread.start with the first message; the answer is on screen before the turn ends.
-  await tab.ask("turn-bot", "stream 15");
-  await expect(tab.threads()).toHaveText(["stream 15"]);
+  await tab.ask("turn-bot", "stream 60");
+  await expect(tab.threads()).toHaveText(["stream 60"]);
   await expect(page.getByTestId("agent-commentary")).toContainText("Looking it up.");
   await expect(tab.answers().last()).toContainText("word2");
   await expect(tab.answers().last()).toHaveAttribute("data-done", "false");
-  expect(await tab.answers().last().textContent()).not.toContain("word15");
+  expect(await tab.answers().last().textContent()).not.toContain("word60");
   await expect(tab.status()).toContainText(/turn-bot: Thinking · \d+ s/);
-  await expect(tab.answers().last()).toContainText("word15");
+  await expect(tab.answers().last()).toContainText("word60", { timeout: 30_000 });
   await expect(tab.answers().last()).toHaveAttribute("data-done", "true");
   await expect(tab.status()).toHaveCount(0);
   await expect(page.getByTestId("agent-usage")).toContainText("Tokens: 100 in · 20 out · context 120 of 1,000");
   const [start] = bot.requests("thread.start");
-  expect(start).toMatchObject({ content: [{ type: "text", text: "stream 15" }] });
+  expect(start).toMatchObject({ content: [{ type: "text", text: "stream 60" }] });
 
   // Errors in plain words: a refused turn and a failed one.
   await tab.ask("turn-bot", "reject");
@@ -147,12 +148,18 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await expect(tab.answers().last()).toContainText("cancelled by the user");
   await tab.ask("turn-bot", "toast");
   await expect(page.getByRole("status").filter({ hasText: "Heads up" })).toContainText("The build finished.");
-  await page.getByTestId("attach-input").setInputFiles({
-    name: "readme.txt",
-    mimeType: "text/plain",
-    buffer: Buffer.from("hello from a room file"),
-  });
-  await expect(page.getByTestId("pending-attachment")).toHaveAttribute("data-status", "ready");
+  await page
+    .getByTestId("agent-thread")
+    .getByTestId("attach-input")
+    .setInputFiles({
+      name: "readme.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("hello from a room file"),
+    });
+  await expect(page.getByTestId("agent-thread").getByTestId("pending-attachment")).toHaveAttribute(
+    "data-status",
+    "ready",
+  );
   await tab.ask("turn-bot", "here is a file");
   const sentFile = bot
     .requests("turn.start")
@@ -200,8 +207,8 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 
   // Rename, a second chat, reopen the first after a reload (its history replayed), delete.
-  await page.getByRole("button", { name: "Rename stream 15" }).click();
-  await page.getByLabel("New name for stream 15").fill("Trip plan");
+  await page.getByRole("button", { name: "Rename stream 60" }).click();
+  await page.getByLabel("New name for stream 60").fill("Trip plan");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(tab.threads()).toHaveText(["Trip plan"]);
   expect(bot.requests("thread.rename")).toEqual([expect.objectContaining({ name: "Trip plan" })]);
@@ -216,7 +223,7 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await tab.open();
   await expect(tab.threads()).toHaveText(["hello there", "Trip plan"]);
   await tab.threads().filter({ hasText: "Trip plan" }).click();
-  await expect(tab.answers().first()).toContainText("word15");
+  await expect(tab.answers().first()).toContainText("word60");
   await expect(page.getByTestId("turn-stopped")).toHaveCount(1);
   expect(bot.requests("thread.open").at(-1)).toMatchObject({ load: true });
   await page.getByRole("button", { name: "Delete Trip plan" }).click();
@@ -231,7 +238,7 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
 test("a hostile agent's turn-protocol events cannot crash or freeze the page, or write into a thread it was not asked about", async ({
   browser,
 }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const room = "agents-turn-fuzz";
   const page = await newSignedInPage(browser, "Alice");
   const errors: string[] = [];
@@ -300,8 +307,15 @@ test("a scripted agent calls the browser's private ui toolkit through room toolk
   const roomPage = new RoomPage(page);
   await roomPage.open(room);
   await roomPage.expectLive();
-  const bot = new ScriptedAgent(room, "ui-caller");
-  await bot.join();
+  // An agent whose token grants calling participants' tools (agents.use_tools), as a `--require-toolkit ui` agent's does.
+  const token = new ParticipantToken({ name: "ui-caller" });
+  token.addRoomGrant(room);
+  token.addRoleGrant("agent");
+  token.addApiGrant(ApiScope.agentDefault());
+  const bot = await joinWithSdk(room, await token.toJwt({ token: ROOM_SECRET! }));
+  await expect
+    .poll(() => bot.client.messaging.remoteParticipants.some((p) => p.getAttribute("name") === "Carol"))
+    .toBe(true);
   const carolId = bot.client.messaging.remoteParticipants.find((p) => p.getAttribute("name") === "Carol")!.id;
 
   // Private: listed when asked for Carol's toolkits, callable by naming her.
@@ -357,13 +371,13 @@ test("a scripted agent calls the browser's private ui toolkit through room toolk
   await page.getByRole("dialog", { name: "Really?" }).getByRole("button", { name: "Cancel" }).click();
   expect(await cancelled).toContain("cancelled by the user");
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
-  bot.leave();
+  bot.client.dispose();
   await page.context().close();
 });
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`a turn-protocol chat has no serious accessibility violations (${colorScheme})`, async ({ browser }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(180_000);
     const room = "agents-turn-a11y";
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();

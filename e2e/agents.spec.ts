@@ -87,12 +87,18 @@ test("the demo agent over the turn protocol, two people: streamed answers, their
   await expect(answers().last()).toContainText("Steered by");
 
   // A file: picked, uploaded to the room, answered with its name and size.
-  await page.getByTestId("attach-input").setInputFiles({
-    name: "notes.txt",
-    mimeType: "text/plain",
-    buffer: Buffer.from("twelve bytes"),
-  });
-  await expect(page.getByTestId("pending-attachment")).toHaveAttribute("data-status", "ready");
+  await page
+    .getByTestId("agent-thread")
+    .getByTestId("attach-input")
+    .setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("twelve bytes"),
+    });
+  await expect(page.getByTestId("agent-thread").getByTestId("pending-attachment")).toHaveAttribute(
+    "data-status",
+    "ready",
+  );
   await alice.agents.ask(name, "what is this file?");
   await expect(answers().last()).toContainText("notes.txt");
   await expect(answers().last()).toContainText("12 bytes");
@@ -204,6 +210,7 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`the Agents tab has no serious accessibility violations (${colorScheme})`, async ({ browser }) => {
+    test.setTimeout(90_000);
     const room = "agents-custom";
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();

@@ -10,9 +10,12 @@ export function AgentsEmpty() {
         rooms).
       </p>
       <p>
-        On MeshAgent, add MeshAgent&apos;s chatbot with{" "}
-        <code className={code}>meshagent chatbot join --room &lt;room&gt; --agent-name &lt;name&gt;</code>. Any
-        participant with the role <em>agent</em> that speaks the chatbot contract shows up here.
+        On MeshAgent, add an agent with{" "}
+        <code className={code}>
+          meshagent process join --room &lt;room&gt; --agent-name &lt;name&gt; --channel chat
+        </code>{" "}
+        (or the legacy <code className={code}>meshagent chatbot join</code>). Any participant with the role{" "}
+        <em>agent</em> that speaks MeshAgent&apos;s turn protocol or the legacy chatbot contract shows up here.
       </p>
     </div>
   );

@@ -1,5 +1,4 @@
 import type { InputContent, ToolResult } from "@/lib/shared/agent-turn/content";
-import type { ThreadEntry } from "@/lib/shared/agent-turn/messages";
 
 /**
  * What the page knows of one turn-protocol agent: its thread list and the
@@ -43,7 +42,7 @@ export interface ThreadSummary {
   modifiedAt: string;
 }
 
-export type TextPhase = "commentary" | "final_answer";
+type TextPhase = "commentary" | "final_answer";
 
 export type TurnItem =
   | { kind: "text"; id: string; phase: TextPhase; text: string; done: boolean; cut: boolean; sender?: string }
@@ -65,7 +64,7 @@ export interface ToolCallItem {
   approval?: "requested" | "approved" | "rejected";
 }
 
-export type TurnState =
+type TurnState =
   /** Sent by us, not acknowledged yet. */
   | "sending"
   /** Accepted by the agent, waiting behind another turn. */
@@ -99,7 +98,7 @@ export interface ThreadStatus {
   turnId: string | null;
 }
 
-export interface Usage {
+interface Usage {
   input: number | null;
   output: number | null;
   contextUsed: number | null;
@@ -130,7 +129,7 @@ export interface PendingRequest {
   content?: InputContent[];
 }
 
-export interface ClientCall {
+interface ClientCall {
   requestId: string;
   threadId: string;
   turnId: string;
@@ -165,5 +164,3 @@ export const EMPTY_AGENT_STATE: AgentTurnState = {
   clientCalls: {},
   seen: [],
 };
-
-export type { ThreadEntry };

@@ -17,7 +17,7 @@ import { defineRoomMessage, sendRoomMessage, useRoomMessage } from "@/lib/room/r
 import { useRoom, useRoomStore } from "@/lib/room/use-room";
 
 /** How long an opened thread may stay silent before the view offers a retry (MeshAgent's UIs wait as long). */
-export const OPEN_SILENCE_MS = 30_000;
+const OPEN_SILENCE_MS = 30_000;
 
 /** Turn-protocol payloads travel as room messages of this type; inbound ones are parsed by parseAgentEvent. */
 const agentMessageIn = defineRoomMessage(AGENT_MESSAGE_ROOM_TYPE, z.unknown());
