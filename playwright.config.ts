@@ -80,14 +80,15 @@ export default defineConfig({
     },
     {
       // Development mode, where React StrictMode double-runs effects. Its own
-      // build folder, so it never races the production build above.
+      // build folder (.next-e2e/dev), so it races neither the production build
+      // above nor a developer's `npm run dev`, which holds the lock on .next/dev.
       command: `npx next dev --hostname 127.0.0.1 --port ${DEV_APP_PORT}`,
       url: `http://127.0.0.1:${DEV_APP_PORT}/api/auth/providers`,
       timeout: 420_000,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
-      env: { ...appEnv, AUTH_URL: `http://127.0.0.1:${DEV_APP_PORT}` },
+      env: { ...appEnv, AUTH_URL: `http://127.0.0.1:${DEV_APP_PORT}`, NEXT_DIST_DIR: ".next-e2e" },
     },
   ],
 });

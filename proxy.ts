@@ -1,4 +1,4 @@
-import { NextResponse } from "next/server";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { auth } from "@/auth";
 import { signInUrl } from "@/lib/shared/sign-in-url";
 
@@ -7,9 +7,7 @@ import { signInUrl } from "@/lib/shared/sign-in-url";
  * The room page and the credentials route check the session again themselves:
  * this redirect is for convenience, not the security boundary.
  */
-export const proxy = auth((request) => {
-  // Next decodes the room segment before the page runs and answers a malformed escape (/rooms/%ZZ) with a bare 500.
-  if (!isDecodable(request.nextUrl.pathname)) return NextResponse.rewrite(new URL("/not-found", request.nextUrl));
+const roomGate = auth((request) => {
   if (request.auth?.user) return NextResponse.next();
   // A session that ended by itself (a refused MeshAgent token refresh) says so on the sign-in page.
   const error = request.auth?.error ? { error: request.auth.error } : {};
@@ -17,6 +15,18 @@ export const proxy = auth((request) => {
     new URL(signInUrl(request.nextUrl.pathname + request.nextUrl.search, error), request.nextUrl),
   );
 });
+
+export function proxy(request: NextRequest, event: NextFetchEvent) {
+  // Next decodes dynamic segments (the room name, Auth.js's catch-all) before any handler runs and answers a
+  // malformed escape (/rooms/%ZZ, /api/auth/signin/%ZZ) with a bare, unlogged 500: a 404 instead, logged.
+  if (!isDecodable(request.nextUrl.pathname)) {
+    console.warn(`[proxy] 404 for a malformed escape in ${JSON.stringify(request.nextUrl.pathname.slice(0, 200))}`);
+    return NextResponse.rewrite(new URL("/not-found", request.nextUrl), { status: 404 });
+  }
+  if (!request.nextUrl.pathname.startsWith("/rooms/")) return NextResponse.next();
+  // Auth.js types its wrapper for route handlers; as a proxy it passes the second argument through unread.
+  return roomGate(request, event as unknown as Parameters<typeof roomGate>[1]);
+}
 
 function isDecodable(path: string): boolean {
   try {
@@ -27,4 +37,4 @@ function isDecodable(path: string): boolean {
   }
 }
 
-export const config = { matcher: ["/rooms/:path*"] };
+export const config = { matcher: ["/rooms/:path*", "/api/auth/:path*"] };

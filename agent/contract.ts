@@ -2,6 +2,7 @@
 // parsed with zod at the edge: nothing past this file sees an unchecked message.
 
 import { z } from "zod";
+import { agentThreadPath } from "../lib/shared/agent-thread-path";
 
 /** Longest user text the agent will work on; longer messages are ignored, not truncated. */
 export const MAX_TEXT_LENGTH = 4000;
@@ -43,12 +44,16 @@ export function parseIncoming(type: unknown, message: unknown): IncomingMessage 
 const SEGMENT = /^(?!\.{1,2}$)[^/\\\p{Cc}]{1,200}$/u;
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** `.threads/<agent name>/<user id>.thread`, the layout MeshAgent's chatbot uses for its own threads. */
-export function threadPath(agentName: string, userId: string): string {
-  return `.threads/${agentName}/${userId}.thread`;
+/**
+ * The one thread a participant has with this agent: named after their
+ * participant name, the identity the room vouches for (the room page builds
+ * the same path, lib/shared/agent-thread-path.ts).
+ */
+export function threadPath(agentName: string, participantName: string): string {
+  return agentThreadPath(agentName, participantName);
 }
 
-/** The user part of one of this agent's thread paths, or null if the path is not one. */
+/** The user part of one of this agent's thread paths (anyone's), or null if the path is not one. */
 export function threadUserOf(agentName: string, value: string): string | null {
   const prefix = `.threads/${agentName}/`;
   if (!value.startsWith(prefix) || !value.endsWith(".thread")) return null;

@@ -105,20 +105,27 @@ describe("room target and token", () => {
     ).toThrow(/MESHAGENT_KEY_ID/);
   });
 
-  it("signs a least-privilege agent token: role agent, one room, direct messages only, no agent grants", async () => {
+  it("signs a least-privilege agent token: role agent, one room, direct messages, its own thread folder and files/, no agent grants", async () => {
     const target = resolveRoomTarget(readAgentEnv({ DEV_ROOM_SECRET: "s3cret" }), NO_ROOT);
     const now = new Date();
     const jwt = await signAgentToken({ target, room: "lobby", agentName: "assistant", now });
     const claims = decodeJwt(jwt);
     expect(claims.name).toBe("assistant");
     expect(claims.exp).toBe(Math.floor(now.getTime() / 1000) + 15 * 60);
-    const [room, role, api] = claims.grants as { name: string; scope: Record<string, Record<string, boolean>> }[];
+    const [room, role, api] = claims.grants as { name: string; scope: Record<string, Record<string, unknown>> }[];
     expect([room, role]).toEqual([
       { name: "room", scope: "lobby" },
       { name: "role", scope: "agent" },
     ]);
     expect(api.name).toBe("api");
-    expect(Object.keys(api.scope)).toEqual(["messaging", "agents"]);
+    expect(Object.keys(api.scope).sort()).toEqual(["agents", "messaging", "storage"]);
+    // Turn-protocol threads under the agent's own folder, and the room's shared files; nothing else.
+    expect(api.scope.storage).toEqual({
+      paths: [
+        { path: ".threads/assistant/", readOnly: false },
+        { path: "files/", readOnly: false },
+      ],
+    });
     expect(api.scope.messaging).toEqual({ send: true, list: true, broadcast: false });
     // The SDK defaults every agents field to true: each of the six must be spelled out as false.
     expect(Object.keys(api.scope.agents).sort()).toEqual(

@@ -2,7 +2,7 @@
 // messages, ownership of threads, limits, and a seeded fuzz of hostile input.
 
 import { describe, expect, it } from "vitest";
-import { MAX_TEXT_LENGTH, parseIncoming, threadPath, threadUserOf } from "./contract";
+import { MAX_TEXT_LENGTH, parseIncoming, statusAttributes, threadPath, threadUserOf } from "./contract";
 import { createOfflineBrain } from "./brain/offline";
 import { BrainError, type Brain, type BrainRequest } from "./brain/types";
 import { MAX_REPLY_LENGTH, ThreadAgent, type ThreadAgentOptions } from "./handler";
@@ -13,8 +13,9 @@ const alice = { id: "p-alice", name: "alice", role: "user" };
 const alice2 = { id: "p-alice-tab-2", name: "alice", role: "user" };
 const bob = { id: "p-bob", name: "bob", role: "user" };
 const otherAgent = { id: "p-agent", name: "indexer", role: "agent" };
-const A = threadPath("assistant", "dev:alice");
-const B = threadPath("assistant", "dev:bob");
+const A = threadPath("assistant", "alice");
+const B = threadPath("assistant", "bob");
+const NOT_YOURS = "That thread belongs to someone else. I only talk with you in your own thread.";
 
 /** A brain the test controls: each reply waits until released (or the signal aborts, if it listens). */
 class ScriptedBrain implements Brain {
@@ -98,7 +99,9 @@ describe("contract parsing", () => {
   });
 
   it("knows its own thread paths and nothing else", () => {
-    expect(threadUserOf("assistant", A)).toBe("dev:alice");
+    expect(threadUserOf("assistant", A)).toBe("alice");
+    expect(threadPath("assistant", "Ada Lovelace")).toBe(".threads/assistant/Ada%20Lovelace.thread");
+    expect(threadPath("assistant", "..")).toBe(".threads/assistant/%2E%2E.thread");
     expect(threadUserOf("assistant", ".threads/assistant/12345.thread")).toBe("12345");
     for (const path of [
       ".threads/other/dev:alice.thread",
@@ -142,31 +145,58 @@ describe("thread handling", () => {
     expect(port.sent.filter((s) => s.text === "pong").map((s) => s.to)).toEqual([alice.id, alice2.id, alice.id]);
   });
 
-  it("scopes every path to its sender: using someone else's path never reaches their thread", async () => {
+  it("keys threads, status and Stop by the sender's identity: another person's path is refused (19 M6)", async () => {
     const brain = new ScriptedBrain();
     const { agent, port } = setup({ brain });
     await agent.handle(alice.id, "chat", chat(A, "one"));
-    await agent.handle(bob.id, "cancel", { path: A }); // bob has no thread at A: ignored
+    await agent.handle(bob.id, "cancel", { path: A }); // not bob's thread: alice's reply goes on
     await agent.handle(bob.id, "typing", { path: A });
-    await agent.handle(bob.id, "opened", { path: A }); // bob's own, separate thread at A
-    await agent.handle(bob.id, "chat", chat(A, "hijack")); // refused while alice's reply shows its status on A
+    await agent.handle(bob.id, "opened", { path: A });
+    await agent.handle(bob.id, "chat", chat(A, "hijack"));
     expect(brain.requests.map((r) => r.text)).toEqual(["one"]);
     brain.release("done");
     await agent.idle();
     expect(port.sent).toEqual([
-      { to: bob.id, path: A, text: "hello bob" },
-      { to: bob.id, path: A, text: "I'm still answering your previous message. Wait for it, or press Stop." },
+      { to: bob.id, path: A, text: NOT_YOURS },
+      { to: bob.id, path: A, text: NOT_YOURS },
       { to: alice.id, path: A, text: "done" },
     ]);
-    expect(agent.counters.ignored).toBe(2);
+    expect(agent.counters).toMatchObject({ refused: 4 });
+    // Only alice's job ever showed a status, and only on alice's path.
+    expect(new Set(port.attributeUpdates.flatMap((update) => Object.keys(update)))).toEqual(
+      new Set(Object.values(statusAttributes(A))),
+    );
 
-    // bob squatting on A first does not keep alice out of her thread either
-    await agent.handle(bob.id, "opened", { path: B });
+    // bob busy in his own thread does not make alice wait, and her Stop is hers.
+    await agent.handle(bob.id, "chat", chat(B, "bob's question"));
     await agent.handle(alice.id, "chat", chat(A, "two"));
-    brain.release("to alice");
+    await until(() => brain.requests.length === 3);
+    expect(brain.requests.map((r) => [r.userName, r.text])).toEqual([
+      ["alice", "one"],
+      ["bob", "bob's question"],
+      ["alice", "two"],
+    ]);
+    await agent.handle(alice.id, "cancel", { path: A });
+    brain.release("to bob");
     await agent.idle();
-    expect(port.sent.at(-1)).toEqual({ to: alice.id, path: A, text: "to alice" });
-    expect(brain.requests[1].history.map((t) => t.text)).toEqual(["one", "done"]);
+    expect(port.sent.at(-1)).toEqual({ to: bob.id, path: B, text: "to bob" });
+    expect(brain.requests[2].history.map((t) => t.text)).toEqual(["one", "done"]);
+  });
+
+  it("gives one person one reply at a time, whatever paths or tabs they use (19 L5)", async () => {
+    const brain = new ScriptedBrain();
+    const { agent, port } = setup({ brain, maxConcurrentReplies: 8 });
+    await agent.handle(alice.id, "chat", chat(A, "first"));
+    for (let i = 0; i < 8; i++) await agent.handle(alice.id, "chat", chat(threadPath("assistant", `alt-${i}`), "more"));
+    await agent.handle(alice2.id, "chat", chat(A, "from my other tab"));
+    expect(agent.threads.working()).toHaveLength(1);
+    expect(brain.requests).toHaveLength(1);
+    expect(port.sent.filter((s) => s.text === NOT_YOURS)).toHaveLength(8);
+    expect(port.sent.at(-1)).toMatchObject({ to: alice2.id, text: expect.stringContaining("still answering") });
+    // The slots alice cannot take are there for bob.
+    await agent.handle(bob.id, "chat", chat(B, "hi"));
+    expect(agent.threads.working()).toHaveLength(2);
+    await agent.stop();
   });
 
   it("ignores other agents, unknown senders, foreign paths and blank text", async () => {
@@ -324,15 +354,16 @@ describe("limits", () => {
     expect(port.sent.filter((s) => s.text === "pong").map((s) => s.to)).toEqual([alice.id, alice.id, alice.id, bob.id]);
   });
 
-  it("bounds threads per person and per room, dropping the least recently used idle ones", async () => {
-    const { agent } = setup({ limits: { maxThreadsPerOwner: 3, maxThreads: 5 } });
-    for (let i = 0; i < 10; i++)
-      await agent.handle(alice.id, "opened", { path: threadPath("assistant", `alice-${i}`) });
-    expect(agent.threads.size).toBe(3);
-    expect(agent.threads.get(threadPath("assistant", "alice-9"), "alice")).toBeDefined();
-    expect(agent.threads.get(threadPath("assistant", "alice-6"), "alice")).toBeUndefined();
-    for (let i = 0; i < 3; i++) await agent.handle(bob.id, "opened", { path: threadPath("assistant", `bob-${i}`) });
+  it("keeps one thread per person and bounds threads per room, dropping the least recently used idle ones", async () => {
+    const people = Array.from({ length: 8 }, (_, i) => ({ id: `p-${i}`, name: `person-${i}`, role: "user" }));
+    const { agent } = setup({ limits: { maxThreads: 5 } }, people);
+    for (const person of people) {
+      for (let i = 0; i < 3; i++) await agent.handle(person.id, "opened", { path: threadPath("assistant", `x-${i}`) });
+      await agent.handle(person.id, "opened", { path: threadPath("assistant", person.name) });
+    }
     expect(agent.threads.size).toBe(5);
+    expect(agent.threads.get("person-7")?.path).toBe(threadPath("assistant", "person-7"));
+    expect(agent.threads.get("person-2")).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@
 // message, keeps threads, runs at most one reply per thread, shows progress as
 // participant attributes and answers the thread's user. Never throws.
 
-import { parseIncoming, statusAttributes, threadUserOf } from "./contract";
+import { parseIncoming, statusAttributes, threadPath, threadUserOf } from "./contract";
 import { BrainError, type Brain, type RoomView } from "./brain/types";
 import { SenderLimiter, ThreadStore, type SenderLimit, type Thread, type ThreadLimits } from "./threads";
 
@@ -53,11 +53,13 @@ export interface HandlerCounters {
   ignored: number;
   /** Messages dropped by the per-sender rate limit. */
   limited: number;
+  /** Messages naming one of this agent's threads that is not the sender's own (refused, with an error to opened/chat). */
+  refused: number;
 }
 
 export class ThreadAgent {
   readonly threads: ThreadStore;
-  readonly counters: HandlerCounters = { handled: 0, ignored: 0, limited: 0 };
+  readonly counters: HandlerCounters = { handled: 0, ignored: 0, limited: 0, refused: 0 };
   private port: RoomPort | null = null;
   private readonly limiter: SenderLimiter;
   private readonly jobs = new Set<Promise<void>>();
@@ -130,10 +132,12 @@ export class ThreadAgent {
     if (!sender || sender.role === "agent") return this.ignore();
     const path = incoming.message.path;
     if (threadUserOf(this.options.agentName, path) === null) return this.ignore();
+    // Threads, status and Stop belong to the identity the room vouches for, whatever path was sent (19 M6).
+    const own = threadPath(this.options.agentName, sender.name);
 
     if (incoming.type === "typing" || incoming.type === "cancel") {
-      const thread = this.threads.get(path, sender.name);
-      if (!thread) return this.ignore();
+      const thread = path === own ? this.threads.get(sender.name) : undefined;
+      if (!thread) return path === own ? this.ignore() : void this.counters.refused++;
       this.counters.handled++;
       thread.subscribers.add(sender.id);
       if (incoming.type === "typing") thread.lastTypingAt = Date.now();
@@ -144,6 +148,7 @@ export class ThreadAgent {
     const text = incoming.type === "chat" ? incoming.message.text.trim() : "";
     if (incoming.type === "chat" && text === "") return this.ignore();
 
+    // Refusals count too: a flood of foreign paths is answered at the same bounded rate as chat.
     const allowed = await this.limiter.take(sender.name);
     if (allowed !== "ok") {
       this.counters.limited++;
@@ -157,7 +162,17 @@ export class ThreadAgent {
       return;
     }
 
-    const opened = this.threads.open(path, sender.name);
+    if (path !== own) {
+      this.counters.refused++;
+      await this.sendTo(
+        sender.id,
+        path,
+        "That thread belongs to someone else. I only talk with you in your own thread.",
+      );
+      return;
+    }
+
+    const opened = this.threads.open(sender.name, own);
     if (!opened.ok) return this.ignore();
     const thread = opened.thread;
     thread.subscribers.add(sender.id);
@@ -171,7 +186,8 @@ export class ThreadAgent {
     }
 
     thread.greeted = true;
-    if (thread.job || this.threads.pathBusy(path)) {
+    // One reply at a time per identity, however many tabs or names of threads it sends from (19 L5).
+    if (thread.job) {
       await this.sendTo(sender.id, path, "I'm still answering your previous message. Wait for it, or press Stop.");
       return;
     }
@@ -253,6 +269,11 @@ export class ThreadAgent {
     });
   }
 
+  /**
+   * Removes the status keys. `set_attributes` merges and has no delete: a null
+   * value is how a key is removed (the local room drops it, issue 19 M7), and
+   * only the keys of a reply in progress are ever set.
+   */
   private async clearStatus(thread: Thread): Promise<void> {
     const keys = statusAttributes(thread.path);
     await this.setAttributes({ [keys.text]: null, [keys.mode]: null, [keys.startedAt]: null });

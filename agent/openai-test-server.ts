@@ -9,10 +9,20 @@ export type ModelServerMode =
   | { kind: "stream"; chunks: string[]; delayMs?: number }
   | { kind: "json"; text: string }
   | { kind: "status"; status: number; message: string }
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** One streamed tool call (finish_reason "tool_calls"). */
+  | { kind: "tool"; name: string; arguments: string }
+  /** Request n gets modes[n] (the last one repeats), counted from when the mode was set. */
+  | { kind: "sequence"; modes: ModelServerMode[] };
 
 interface RecordedRequest {
-  body: { model?: string; stream?: boolean; messages?: { role: string; content: unknown }[] };
+  body: {
+    model?: string;
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+    messages?: { role: string; content: unknown }[];
+    tools?: { function?: { name?: string } }[];
+  };
   authorization: string | undefined;
   /** The client went away before the response was finished (Stop, timeout). */
   aborted: boolean;
@@ -36,10 +46,23 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null): st
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
+/** The final usage chunk an OpenAI server sends when asked with stream_options.include_usage. */
+function usageChunk(completionTokens: number): string {
+  const body = {
+    id: "chatcmpl-test",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "test-model",
+    choices: [],
+    usage: { prompt_tokens: 11, completion_tokens: completionTokens, total_tokens: 11 + completionTokens },
+  };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
 export async function startModelServer(initial: ModelServerMode): Promise<ModelServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import("node:net").Socket>();
-  const state = { mode: initial };
+  const state = { mode: initial, served: 0 };
 
   const server = http.createServer((req, res) => {
     let raw = "";
@@ -59,7 +82,9 @@ export async function startModelServer(initial: ModelServerMode): Promise<ModelS
         res.writeHead(404).end();
         return;
       }
-      void respond(state.mode, res);
+      let mode = state.mode;
+      if (mode.kind === "sequence") mode = mode.modes[Math.min(state.served++, mode.modes.length - 1)];
+      void respond(mode, res, record.body.stream_options?.include_usage === true);
     });
   });
   server.on("connection", (socket) => {
@@ -67,7 +92,7 @@ export async function startModelServer(initial: ModelServerMode): Promise<ModelS
     socket.on("close", () => sockets.delete(socket));
   });
 
-  async function respond(mode: ModelServerMode, res: http.ServerResponse): Promise<void> {
+  async function respond(mode: ModelServerMode, res: http.ServerResponse, usage: boolean): Promise<void> {
     switch (mode.kind) {
       case "hang":
         res.writeHead(200, { "Content-Type": "text/event-stream" });
@@ -99,9 +124,27 @@ export async function startModelServer(initial: ModelServerMode): Promise<ModelS
           res.write(chunk({ content: piece }));
         }
         res.write(chunk({}, "stop"));
+        if (usage) res.write(usageChunk(mode.chunks.length));
         res.end("data: [DONE]\n\n");
         return;
       }
+      case "tool": {
+        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+        res.write(
+          chunk({
+            role: "assistant",
+            tool_calls: [
+              { index: 0, id: "call_test", type: "function", function: { name: mode.name, arguments: mode.arguments } },
+            ],
+          }),
+        );
+        res.write(chunk({}, "tool_calls"));
+        if (usage) res.write(usageChunk(1));
+        res.end("data: [DONE]\n\n");
+        return;
+      }
+      case "sequence":
+        throw new Error("a sequence is resolved per request");
     }
   }
 
@@ -114,6 +157,7 @@ export async function startModelServer(initial: ModelServerMode): Promise<ModelS
     },
     set mode(mode: ModelServerMode) {
       state.mode = mode;
+      state.served = 0;
     },
     requests,
     async close() {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDevRoomServer } from "../tooling/dev-room/server";
 import { SECRET, useHarness, waitFor } from "../tooling/dev-room/test-helpers";
 import { createModelBrain } from "./brain/model";
-import { statusAttributes } from "./contract";
+import { statusAttributes, threadPath } from "./contract";
+import { prng } from "../tooling/testing/prng";
 import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "./index";
 import { startModelServer, type ModelServer } from "./openai-test-server";
 import { joinBrowser } from "./test-support";
@@ -46,7 +47,7 @@ describe("demo agent in the local room", () => {
 
     await alice.opened();
     const greeting = await alice.nextChat(0, "greeting");
-    expect(greeting.path).toBe(".threads/helper/dev:alice.thread");
+    expect(greeting.path).toBe(".threads/helper/alice.thread");
     expect(greeting.text).toContain("Hi alice!");
 
     await alice.opened();
@@ -92,12 +93,88 @@ describe("demo agent in the local room", () => {
     expect(alice.chats.map((c) => c.path)).toEqual([alice.path]);
     expect(bob.chats.map((c) => c.path)).toEqual([bob.path]);
 
-    // bob using alice's path reaches only a thread of his own: the answer comes back to him, never to alice
+    // bob using alice's path is refused, to bob only (19 M6)
     await bob.chat("ping", alice.path);
-    expect(await bob.nextChat(1, "bob's reply on alice's path")).toMatchObject({ path: alice.path, text: "pong" });
+    expect(await bob.nextChat(1, "bob's refusal")).toMatchObject({
+      path: alice.path,
+      text: expect.stringContaining("belongs to someone else"),
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(alice.chats).toHaveLength(1);
   });
+
+  it("another user's path cannot block, watch or stop a user's thread (19 M6)", async () => {
+    model = await startModelServer({ kind: "hang" });
+    const running = await startAgent({
+      brain: createModelBrain({ apiKey: "test-key", baseURL: model.baseURL, model: "test-model" }),
+    });
+    const alice = await joinBrowser(h, "alice", ROOM, "assistant");
+    const mallory = await joinBrowser(h, "mallory", ROOM, "assistant");
+    await mallory.waitForAgent();
+    // mallory starts a job on alice's path: refused, nothing runs, alice's status stays empty
+    await mallory.chat("a long story please", alice.path);
+    expect((await mallory.nextChat(0, "refusal")).text).toContain("belongs to someone else");
+    expect(model.requests).toHaveLength(0);
+    expect(alice.statusText()).toBeNull();
+
+    // alice is answered normally (not "still answering"), and mallory's Stop on her path does nothing
+    model.mode = { kind: "stream", chunks: ["Hello ", "alice."] };
+    await alice.chat("hi");
+    await mallory.cancel(alice.path);
+    expect((await alice.nextChat(0, "alice's reply")).text).toBe("Hello alice.");
+    expect(running.rooms.get(ROOM)!.agent.counters.refused).toBe(2);
+    // the only status keys the agent ever set are alice's own
+    const keys = new Set(alice.statuses.flatMap((s) => Object.keys(s.attributes)));
+    expect(keys).toEqual(new Set(Object.values(statusAttributes(alice.path))));
+  });
+
+  it(
+    "fuzz: 400 legacy messages with foreign and near-miss paths never touch another user's thread",
+    { timeout: 60_000 },
+    async () => {
+      const running = await startAgent();
+      const alice = await joinBrowser(h, "alice", ROOM, "assistant");
+      const mallory = await joinBrowser(h, "mallory", ROOM, "assistant");
+      await mallory.waitForAgent();
+      const random = prng(19);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      const foreign = [
+        alice.path,
+        threadPath("assistant", "Alice"),
+        threadPath("assistant", "alice "),
+        threadPath("assistant", "ali\u200Bce"),
+        threadPath("assistant", "dev:alice"),
+        ".threads/assistant/alice.thread/",
+        ".threads/assistant//alice.thread",
+        ".threads/assistant/./alice.thread",
+        ".threads/assistant/%61lice.thread",
+        ".threads/Assistant/mallory.thread",
+        ".threads/assistant/mallory.thread\u0000",
+        " .threads/assistant/mallory.thread",
+        threadPath("assistant", "x".repeat(150)),
+      ];
+      for (let i = 0; i < 400; i++) {
+        const type = pick(["opened", "chat", "typing", "cancel"] as const);
+        const path = pick(foreign);
+        const message =
+          type === "chat" ? { path, text: `fuzz ${i}`, attachments: [], store: pick([true, false]) } : { path };
+        await mallory.send(type, message);
+        if (i === 200) await alice.chat("ping");
+      }
+      const counters = running.rooms.get(ROOM)!.agent.counters;
+      await waitFor(() => counters.refused + counters.ignored + counters.limited >= 400, "all 400 dealt with", 10_000);
+      expect(counters.handled).toBe(1); // alice's ping, nothing of mallory's
+      expect(alice.chats.map((c) => [c.path, c.text])).toEqual([[alice.path, "pong"]]);
+      // every reply mallory got is a refusal or a slow-down, and no status was ever set for anyone but alice
+      expect(mallory.chats.every((c) => /someone else|faster than I can answer/.test(c.text))).toBe(true);
+      const keys = new Set(alice.statuses.flatMap((s) => Object.keys(s.attributes)));
+      expect([...keys].every((key) => key.endsWith(alice.path))).toBe(true);
+      // and mallory's own thread still works
+      await new Promise((resolve) => setTimeout(resolve, 10_500)); // the slow-down window
+      await mallory.chat("ping");
+      await waitFor(() => mallory.chats.some((c) => c.path === mallory.path && c.text === "pong"), "mallory's pong");
+    },
+  );
 
   it("ignores malformed and foreign messages sent through the room and keeps serving", async () => {
     const running = await startAgent();
@@ -105,7 +182,7 @@ describe("demo agent in the local room", () => {
     await alice.send("chat", { text: "no path" });
     await alice.send("chat", { path: alice.path, text: 42 });
     await alice.send("chat", { path: alice.path, text: "x".repeat(5000) });
-    await alice.send("chat", { path: ".threads/someone-else/dev:alice.thread", text: "hi" });
+    await alice.send("chat", { path: ".threads/someone-else/alice.thread", text: "hi" });
     await alice.send("chat", { path: "../../etc/passwd", text: "hi" });
     await alice.send("meshagent.room-chat.message", { text: "room chat is not for me" });
     await alice.send("steer", { path: alice.path, text: "unsupported" });

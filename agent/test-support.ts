@@ -23,7 +23,8 @@ export class Browser {
 
   constructor(
     readonly room: RoomClient,
-    readonly userId: string,
+    /** The participant name the room knows this browser by (its token's name). */
+    readonly name: string,
     private readonly agentName: string,
   ) {
     room.messaging.on("message", (event: RoomMessageEvent) => {
@@ -44,7 +45,7 @@ export class Browser {
   }
 
   get path(): string {
-    return threadPath(this.agentName, this.userId);
+    return threadPath(this.agentName, this.name);
   }
 
   agent(): RemoteParticipant | null {
@@ -85,7 +86,7 @@ export class Browser {
 
 export async function joinBrowser(h: Harness, name: string, room: string, agentName: string): Promise<Browser> {
   const client = await h.join(name, { room });
-  return new Browser(client, `dev:${name}`, agentName);
+  return new Browser(client, name, agentName);
 }
 
 export interface SentChat {

@@ -1,6 +1,6 @@
-// What the agent remembers per room: one thread per path, each bound to the
-// person who opened it, with a bounded history and at most one reply in
-// progress. Bounded everywhere, because thread paths come from other people.
+// What the agent remembers per room: one thread per person (participant
+// name), with a bounded history and at most one reply in progress. Bounded
+// everywhere, because names and messages come from other people.
 
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { ChatTurn } from "./brain/types";
@@ -12,8 +12,9 @@ interface ThreadJob {
 }
 
 export interface Thread {
+  /** The owner's own path (threadPath of their name): status attributes and replies use it. */
   readonly path: string;
-  /** Display name of the sender; a thread is only ever theirs (see ThreadStore). */
+  /** Participant name of the owner, the identity the room vouches for; a thread is only ever theirs. */
   readonly ownerName: string;
   readonly history: ChatTurn[];
   /** Participant ids (one per tab or device) that have this thread open and get its replies. */
@@ -26,8 +27,6 @@ export interface Thread {
 export interface ThreadLimits {
   /** Threads kept per room; the least recently used idle one goes first. Default 1000. */
   maxThreads?: number;
-  /** Threads one person may hold; their least recently used idle one goes first. Default 8. */
-  maxThreadsPerOwner?: number;
   /** Turns kept per thread (user + assistant). Default 20. */
   maxHistory?: number;
   /** Characters kept per thread across those turns. Default 24 000. */
@@ -37,24 +36,22 @@ export interface ThreadLimits {
 export type OpenResult = { ok: true; thread: Thread; created: boolean } | { ok: false };
 
 /**
- * Threads are keyed by sender and path, not by path alone. The room tells the
- * agent a participant's display name, not the user id inside the path, so the
- * agent cannot prove that `.threads/<agent>/<user id>.thread` is the sender's.
- * Scoping every path to its sender makes that moot: whatever path someone
- * sends, they only ever reach their own thread, never read, write into, stop
- * or squat on another person's.
+ * One thread per participant name, the identity the room vouches for (it
+ * comes from their token). The handler only ever opens a sender's thread at
+ * the sender's own path, so a thread, its status attributes, its busy state
+ * and its Stop all belong to exactly one identity (issue 19 M6). Several tabs
+ * of one person share their thread; two people with the same display name are
+ * one identity to the room, and so to the agent.
  */
 export class ThreadStore {
   // Map order doubles as recency order: touching a thread moves it to the end.
   private readonly threads = new Map<string, Thread>();
   private readonly maxThreads: number;
-  private readonly maxThreadsPerOwner: number;
   private readonly maxHistory: number;
   private readonly maxHistoryChars: number;
 
   constructor(limits: ThreadLimits = {}) {
     this.maxThreads = limits.maxThreads ?? 1000;
-    this.maxThreadsPerOwner = limits.maxThreadsPerOwner ?? 8;
     this.maxHistory = limits.maxHistory ?? 20;
     this.maxHistoryChars = limits.maxHistoryChars ?? 24_000;
   }
@@ -63,32 +60,29 @@ export class ThreadStore {
     return this.threads.size;
   }
 
-  get(path: string, senderName: string): Thread | undefined {
-    return this.threads.get(key(path, senderName));
+  get(ownerName: string): Thread | undefined {
+    return this.threads.get(ownerName);
   }
 
-  /** `senderName`'s thread at `path`, created if new; refused only when every slot is busy. */
-  open(path: string, senderName: string): OpenResult {
-    const k = key(path, senderName);
-    const existing = this.threads.get(k);
+  /** `ownerName`'s thread (at their own `path`), created if new; refused only when every slot is busy. */
+  open(ownerName: string, path: string): OpenResult {
+    const existing = this.threads.get(ownerName);
     if (existing) {
-      this.threads.delete(k);
-      this.threads.set(k, existing);
+      this.threads.delete(ownerName);
+      this.threads.set(ownerName, existing);
       return { ok: true, thread: existing, created: false };
     }
-    const owned = [...this.threads.values()].filter((t) => t.ownerName === senderName);
-    if (owned.length >= this.maxThreadsPerOwner && !this.evictOldestIdle(owned)) return { ok: false };
-    if (this.threads.size >= this.maxThreads && !this.evictOldestIdle(this.threads.values())) return { ok: false };
+    if (this.threads.size >= this.maxThreads && !this.evictOldestIdle()) return { ok: false };
     const thread: Thread = {
       path,
-      ownerName: senderName,
+      ownerName,
       history: [],
       subscribers: new Set(),
       job: null,
       greeted: false,
       lastTypingAt: 0,
     };
-    this.threads.set(k, thread);
+    this.threads.set(ownerName, thread);
     return { ok: true, thread, created: true };
   }
 
@@ -114,24 +108,15 @@ export class ThreadStore {
     return [...this.threads.values()].filter((t) => t.job !== null);
   }
 
-  /** Status attributes are per path; two senders using one path must not work on it at once. */
-  pathBusy(path: string): boolean {
-    return this.working().some((t) => t.path === path);
-  }
-
-  private evictOldestIdle(candidates: Iterable<Thread>): boolean {
-    for (const thread of candidates) {
+  private evictOldestIdle(): boolean {
+    for (const thread of this.threads.values()) {
       if (thread.job === null) {
-        this.threads.delete(key(thread.path, thread.ownerName));
+        this.threads.delete(thread.ownerName);
         return true;
       }
     }
     return false;
   }
-}
-
-function key(path: string, senderName: string): string {
-  return JSON.stringify([senderName, path]);
 }
 
 export interface SenderLimit {

@@ -1,7 +1,16 @@
 // The agent signs its own participant tokens, on the machine it runs on: with
 // the local dev room's secret, or with the MeshAgent project's API key.
 
-import { AgentsGrant, ApiScope, MessagingGrant, ParticipantToken, websocketRoomUrl } from "@meshagent/meshagent";
+import {
+  AgentsGrant,
+  ApiScope,
+  MessagingGrant,
+  ParticipantToken,
+  StorageGrant,
+  StoragePathGrant,
+  websocketRoomUrl,
+} from "@meshagent/meshagent";
+import { ROOM_FILES_PREFIX } from "../lib/shared/room-paths";
 import { MESHAGENT_CLOUD_URL } from "../lib/env";
 import { loadDevSecrets } from "../tooling/dev-room/dev-secrets";
 import { AgentConfigError, usesMeshAgentCredentials, type AgentEnv } from "./env";
@@ -51,14 +60,23 @@ export function roomUrl(target: RoomTarget, room: string): string {
 }
 
 /**
- * What the demo agent may do: send direct messages and see who is here. Every
- * AgentsGrant field is spelled out because the SDK defaults each to true; no
- * broadcast (it only answers the person who asked), no storage, sync, queues,
- * database or containers. Widen this when your agent logic needs more.
+ * What the demo agent may do: send direct messages, see who is here, keep its
+ * turn-protocol threads in room storage under its own `.threads/<agent>/`
+ * folder, and read and write the room's shared files under `files/` (its
+ * tools: list, read, save after approval, and the size of a file someone
+ * gives it). Every AgentsGrant field is spelled out because the SDK defaults
+ * each to true; no broadcast (it only answers the person who asked), no sync,
+ * queues, database or containers. Widen this when your agent logic needs more.
  */
-function agentApiScope(): ApiScope {
+function agentApiScope(agentName: string): ApiScope {
   return new ApiScope({
     messaging: new MessagingGrant({ send: true, list: true, broadcast: false }),
+    storage: new StorageGrant({
+      paths: [
+        new StoragePathGrant({ path: `.threads/${agentName}/`, readOnly: false }),
+        new StoragePathGrant({ path: ROOM_FILES_PREFIX, readOnly: false }),
+      ],
+    }),
     agents: new AgentsGrant({
       registerAgent: false,
       registerPublicToolkit: false,
@@ -82,7 +100,7 @@ export async function signAgentToken(options: {
   const token = new ParticipantToken({ name: agentName, projectId: target.projectId, apiKeyId: target.keyId });
   token.addRoomGrant(room);
   token.addRoleGrant("agent");
-  token.addApiGrant(agentApiScope());
+  token.addApiGrant(agentApiScope(agentName));
   // The secret is passed explicitly so the SDK never signs with one it found in the environment by itself.
   return token.toJwt({
     token: target.secret,

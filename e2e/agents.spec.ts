@@ -3,7 +3,6 @@ import { DEMO_AGENT_ROOM, expect, test } from "./agent-fixtures";
 import { seriousViolations } from "./axe";
 import { newSignedInPage, RoomPage, signIn } from "./fixtures";
 import { ScriptedAgent } from "./scripted-agent";
-import { joinWithSdk, userToken } from "./sdk-client";
 
 /** The Agents tab of one person's room page. */
 class AgentsTab {
@@ -44,72 +43,94 @@ async function person(browser: Parameters<typeof newSignedInPage>[0], name: stri
   return { roomPage, agents: new AgentsTab(roomPage.page) };
 }
 
-test("the demo agent: listed as an agent, answers each person in their own thread, room chat uses its own type, all of it survives a room-server restart", async ({
+test("the demo agent over the turn protocol, two people: streamed answers, their own chats, Stop, steer, a file, ui tools, rename, new chat, delete, history after a reload", async ({
   browser,
-  roomServer,
   demoAgent,
 }) => {
-  test.setTimeout(90_000);
-  // The agent outlives a test (it is the worker's) and greets each person's thread once: fresh names per run.
+  test.setTimeout(240_000);
   const run = Math.random().toString(36).slice(2, 6);
-  // A real SDK client in the room, listening to everything the pages send to everyone.
-  const observer = await joinWithSdk(DEMO_AGENT_ROOM, await userToken(DEMO_AGENT_ROOM, "Observer"));
   const alice = await person(browser, `Alice ${run}`, DEMO_AGENT_ROOM);
   const bob = await person(browser, `Bob ${run}`, DEMO_AGENT_ROOM);
+  const page = alice.roomPage.page;
+  const name = demoAgent.agentName;
+  const answers = () => page.getByTestId("agent-answer");
+  const threads = () => page.getByTestId("thread-item");
 
-  const agentEntry = alice.roomPage.page.locator('[data-testid="participant"][data-role="agent"]');
-  await expect(agentEntry).toContainText(demoAgent.agentName);
-  await expect(agentEntry).toContainText("agent");
-
+  const agentEntry = page.locator('[data-testid="participant"][data-role="agent"]');
+  await expect(agentEntry).toContainText(name);
   await alice.agents.open();
-  await expect(alice.agents.agents()).toHaveText([demoAgent.agentName]);
-  await expect(alice.agents.replies().first()).toContainText(`Hi Alice ${run}!`);
+  await expect(alice.agents.agents()).toHaveText([name]);
+  await expect(page.getByTestId("agent-thread")).toHaveAttribute("data-protocol", "turn");
+  await expect(page.getByTestId("agent-thread")).toContainText(`Chat with ${name}`);
 
-  const sentAt = Date.now();
-  await alice.agents.ask(demoAgent.agentName, "ping");
-  await expect(alice.agents.status()).toContainText("Thinking");
-  await expect(alice.roomPage.page.getByRole("button", { name: "Stop" })).toBeVisible();
-  await expect(alice.agents.replies().last()).toHaveText(/pong/);
-  expect(Date.now() - sentAt).toBeLessThan(3000);
-  await expect(alice.agents.status()).toHaveCount(0);
+  // A long markdown answer: text on screen while the turn still streams, then a table and code.
+  await alice.agents.ask(name, "markdown");
+  await expect(answers().last()).toHaveAttribute("data-done", "false");
+  await expect(answers().last()).not.toHaveText(/^\s*$/);
+  await expect(answers().last()).toHaveAttribute("data-done", "true", { timeout: 20_000 });
+  await expect(answers().last().getByRole("table")).toBeVisible();
+  await expect(answers().last().getByRole("button", { name: "Copy Code" }).first()).toBeVisible();
+  await expect(threads()).toHaveCount(1);
 
-  // Bob opens it from "Who is here". His thread is his own: his greeting, none of Alice's words.
-  await bob.roomPage.page.getByTestId("participant-list").getByRole("button", { name: demoAgent.agentName }).click();
-  await expect(bob.roomPage.page.getByRole("tab", { name: "Agents" })).toHaveAttribute("aria-selected", "true");
-  await expect(bob.agents.replies().first()).toContainText(`Hi Bob ${run}!`);
-  await bob.agents.ask(demoAgent.agentName, "who");
-  await expect(bob.agents.replies().last()).toContainText("Alice");
-  await expect(bob.agents.messages()).toHaveText([/Hi Bob \w+!/, /who/, /Alice/]);
-  await expect(alice.agents.messages()).toHaveCount(3);
+  // Bob's chats are his own.
+  await bob.agents.open();
+  await expect(bob.roomPage.page.getByTestId("agent-thread")).toContainText("No chats yet.");
 
-  // Room chat between the two still works, under MeshAgent's room-chat type.
-  await alice.roomPage.page.getByRole("tab", { name: "Room chat" }).click();
-  await bob.roomPage.page.getByRole("tab", { name: "Room chat" }).click();
-  await alice.roomPage.send("Hello Bob");
-  await expect(bob.roomPage.messages().last()).toContainText("Hello Bob");
-  await expect
-    .poll(() => observer.seen.filter((m) => m.type === "meshagent.room-chat.message").map((m) => m.message.text))
-    .toEqual(["Hello Bob"]);
-  // Nothing in the room ever saw a `chat` broadcast: that type only goes to an agent, directly.
-  expect(observer.seen.filter((m) => m.type === "chat")).toEqual([]);
-  observer.client.dispose();
+  // Stop a slow turn; steer another.
+  await alice.agents.ask(name, "slow");
+  await expect(page.getByTestId("agent-status")).toContainText("Counting slowly");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByTestId("turn-stopped").last()).toBeVisible();
+  await alice.agents.ask(name, "slow");
+  await expect(page.getByRole("button", { name: "Steer" })).toBeVisible();
+  await alice.agents.ask(name, "stop at two");
+  await expect(answers().last()).toContainText("Steered by");
 
-  await roomServer.restart();
+  // A file: picked, uploaded to the room, answered with its name and size.
+  await page.getByTestId("attach-input").setInputFiles({
+    name: "notes.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("twelve bytes"),
+  });
+  await expect(page.getByTestId("pending-attachment")).toHaveAttribute("data-status", "ready");
+  await alice.agents.ask(name, "what is this file?");
+  await expect(answers().last()).toContainText("notes.txt");
+  await expect(answers().last()).toContainText("12 bytes");
+
+  // The ui tools, offered with each turn: a form and a toast.
+  await alice.agents.ask(name, "ask me Which city?");
+  const dialog = page.getByRole("dialog", { name: "Which city?" });
+  await expect(dialog).toContainText(`${name} asks`);
+  await dialog.getByLabel("Which city?").fill("Lisbon");
+  await dialog.getByRole("button", { name: "Submit" }).click();
+  await expect(answers().last()).toContainText("You answered");
+  await expect(answers().last()).toContainText("Lisbon");
+  await alice.agents.ask(name, "toast the build is green");
+  await expect(page.getByRole("status").filter({ hasText: "the build is green" })).toBeVisible();
+
+  // Rename, a new chat, history after a reload, delete.
+  const first = (await threads().first().textContent())!.trim();
+  await page.getByRole("button", { name: `Rename ${first}` }).click();
+  await page.getByLabel(`New name for ${first}`).fill(`Plan ${run}`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(threads()).toHaveText([`Plan ${run}`]);
+  await page.getByRole("button", { name: "New chat" }).click();
+  await alice.agents.ask(name, "ping");
+  await expect(answers().last()).toContainText("pong");
+  await expect(threads()).toHaveCount(2);
+
+  await page.reload();
   await alice.roomPage.expectLive();
-  await bob.roomPage.expectLive();
-  await expect(alice.roomPage.messages().last()).toContainText("Hello Bob");
-  await expect(bob.roomPage.messages().last()).toContainText("Hello Bob");
-  await alice.roomPage.page.getByRole("tab", { name: "Agents" }).click();
-  await bob.roomPage.page.getByRole("tab", { name: "Agents" }).click();
-  await expect(alice.agents.messages()).toHaveText([/Hi Alice \w+!/, /ping/, /pong/]);
-  await expect(bob.agents.messages()).toHaveText([/Hi Bob \w+!/, /who/, /Alice/]);
+  await alice.agents.open();
+  await threads()
+    .filter({ hasText: `Plan ${run}` })
+    .click();
+  await expect(answers().first().getByRole("table")).toBeVisible();
+  await expect(page.getByTestId("turn-stopped")).toHaveCount(1);
+  await page.getByRole("button", { name: `Delete Plan ${run}` }).click();
+  await expect(threads()).toHaveCount(1);
 
-  // The agent is back (it rejoins by itself), remembers the thread and answers again.
-  await expect(agentEntry).toContainText(demoAgent.agentName, { timeout: 10_000 });
-  await alice.agents.ask(demoAgent.agentName, "ping");
-  await expect(alice.agents.replies()).toHaveText([/Hi Alice \w+!/, /pong/, /pong/]);
-
-  await alice.roomPage.page.context().close();
+  await page.context().close();
   await bob.roomPage.page.context().close();
 });
 
@@ -128,7 +149,7 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
   await bot.join();
   await expect(alice.agents.agents()).toHaveText(["echo-bot"]);
   await expect(alice.agents.replies().first()).toHaveText("Hello from echo-bot");
-  const path = ".threads/echo-bot/dev%3Aalice.thread";
+  const path = ".threads/echo-bot/Alice.thread";
   expect(bot.received("opened").map((m) => m.message)).toEqual([{ path }]);
 
   // Typing is announced, at most about once a second.
@@ -156,8 +177,8 @@ test("any agent that speaks the contract works: a scripted SDK participant with 
 
   // Replies that are not ours, not well-formed or too long are ignored; the page keeps working.
   const aliceId = bot.client.messaging.remoteParticipants.find((p) => p.getAttribute("name") === "Alice")!.id;
-  await bot.sendRaw(aliceId, { path: ".threads/echo-bot/dev%3Abob.thread", text: "not your thread" });
-  await bot.sendRaw(aliceId, { path: ".threads/other-bot/dev%3Aalice.thread", text: "not this agent" });
+  await bot.sendRaw(aliceId, { path: ".threads/echo-bot/Bob.thread", text: "not your thread" });
+  await bot.sendRaw(aliceId, { path: ".threads/other-bot/Alice.thread", text: "not this agent" });
   await bot.sendRaw(aliceId, { path, text: 42 });
   await bot.sendRaw(aliceId, { path, text: "x".repeat(30_000) });
   await bot.sendRaw(aliceId, { path, text: "still here" });

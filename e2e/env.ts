@@ -38,4 +38,10 @@ export const E2E_ROOMS = [
   "lazy-notes-dev",
   "ma-lobby",
   "ma-files",
+  "hostile-files",
+  "agents-turn",
+  "agents-turn-a11y",
+  "agents-turn-fuzz",
+  "poll",
+  "poll-a11y",
 ];

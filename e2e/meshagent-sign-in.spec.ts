@@ -41,9 +41,14 @@ test.beforeAll(async () => {
   // another redirect URI than the sign-in action did (docs/maintainers.md).
   const authUrl = (url: string) => ({ AUTH_URL: localhost(url) });
   [app, userMode, misconfigured] = await Promise.all([
-    startApp(meshagent, authUrl),
-    startApp({ ...meshagent, MESHAGENT_ROOM_ACCESS: "user", MESHAGENT_PROJECT_ID: standIn.projectId }, authUrl),
-    startApp({ ...BASE_APP_ENV, AUTH_MESHAGENT_ID: "only-the-id", MESHAGENT_ROOMS: ROOMS }, authUrl),
+    startApp((url) => ({ ...meshagent, ...authUrl(url) })),
+    startApp((url) => ({
+      ...meshagent,
+      MESHAGENT_ROOM_ACCESS: "user",
+      MESHAGENT_PROJECT_ID: standIn.projectId,
+      ...authUrl(url),
+    })),
+    startApp((url) => ({ ...BASE_APP_ENV, AUTH_MESHAGENT_ID: "only-the-id", MESHAGENT_ROOMS: ROOMS, ...authUrl(url) })),
   ]);
   // Warm the pages the tests open first, so no test pays for a cold server.
   for (const base of [app.url, userMode.url]) {

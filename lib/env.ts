@@ -125,8 +125,14 @@ export const DEFAULT_AGENT_NAME = "assistant";
 const schema = {
   NODE_ENV: z.enum(["development", "production", "test"]).catch("development"),
   VERCEL_ENV: text,
+  /** Set by Vercel on every deployment ("1"). */
+  VERCEL: text,
   AUTH_SECRET: text,
   AUTH_URL: baseUrl(["http", "https"]),
+  /** Auth.js's own switch ("true" or "1"): take the site's origin from the request's host headers. */
+  AUTH_TRUST_HOST: text,
+  /** Believe X-Forwarded-For/-Host/-Proto: see trustsProxy(). Unset: follow AUTH_TRUST_HOST. */
+  TRUST_PROXY: unset(trueOrFalse.optional()),
   AUTH_GITHUB_ID: text,
   AUTH_GITHUB_SECRET: text,
   AUTH_DEV_LOGIN: unset(trueOrFalse.optional()),
@@ -155,6 +161,8 @@ const schema = {
   /** Room files and documents of the local room; default .meshagent-dev/ in the repo. */
   DEV_ROOM_DATA_DIR: text,
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
+  /** How long the local room waits for a participant-hosted tool to answer before failing the call (ms). */
+  DEV_ROOM_TOOL_CALL_TIMEOUT_MS: unset(integer(1, 3_600_000).default(30_000)),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */
   HOST: text,
   // Rate limits: requests per window, per user (or attempted name) and per IP.
@@ -208,11 +216,12 @@ const DEV_ONLY: readonly EnvName[] = [
   "DEV_ROOM_SECRET",
   "DEV_ROOM_DATA_DIR",
   "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "DEV_ROOM_TOOL_CALL_TIMEOUT_MS",
   "HOST",
 ];
 
 /** Where an invalid value falls back to something other than its default: fail closed. */
-const FALLBACK: Partial<Record<EnvName, unknown>> = { AUTH_DEV_LOGIN: "false" };
+const FALLBACK: Partial<Record<EnvName, unknown>> = { AUTH_DEV_LOGIN: "false", TRUST_PROXY: "false" };
 
 interface EnvProblem {
   variable: EnvName;
@@ -263,6 +272,21 @@ export function hasMeshAgentCredentials({ env, problems }: ReadEnv): boolean {
     env.MESHAGENT_KEY_ID ||
     problems.some((problem) => problem.variable === "MESHAGENT_API_KEY"),
   );
+}
+
+/**
+ * The one rule for forwarded headers (docs/security.md): whether the app
+ * believes X-Forwarded-For (the client address for per-IP rate limits) and
+ * X-Forwarded-Host/-Proto (the public origin). `TRUST_PROXY=true` or `false`
+ * decides. Unset, they are believed where Auth.js already trusts the host:
+ * `AUTH_TRUST_HOST=true` (or `1`), on Vercel (`VERCEL` is set; its edge
+ * writes these headers itself), and outside production. An invalid
+ * TRUST_PROXY reads as false.
+ */
+export function trustsProxy(env: Env): boolean {
+  if (env.TRUST_PROXY !== undefined) return env.TRUST_PROXY === "true";
+  const authTrustHost = env.AUTH_TRUST_HOST?.toLowerCase();
+  return authTrustHost === "true" || authTrustHost === "1" || Boolean(env.VERCEL) || env.NODE_ENV !== "production";
 }
 
 /** One line naming every problem, for CLIs that stop on them. */

@@ -24,19 +24,22 @@ export const BASE_APP_ENV = {
   NODE_ENV: "production",
 };
 
-/** `envForUrl` adds variables that depend on the app's own URL (e.g. AUTH_URL), known only once a port is picked. */
+/**
+ * `env` may be a function of the app's own URL (for AUTH_URL). It is ready
+ * once `readyPath` answers at all with 2xx (any status for a path expected to refuse).
+ */
 export async function startApp(
-  env: Record<string, string>,
-  envForUrl: (url: string) => Record<string, string> = () => ({}),
+  env: Record<string, string> | ((url: string) => Record<string, string>),
+  { readyPath = "/api/auth/providers", anyStatus = false }: { readyPath?: string; anyStatus?: boolean } = {},
 ): Promise<AppProcess> {
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   // Only what the app needs: nothing from the runner's own AUTH_URL etc.
   const childEnv: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
-    ...env,
-    ...envForUrl(`http://127.0.0.1:${port}`),
+    ...(typeof env === "function" ? env(url) : env),
   };
   const child: ChildProcess = spawn(
     process.execPath,
@@ -49,13 +52,13 @@ export async function startApp(
   let exited = false;
   child.once("exit", () => (exited = true));
 
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`next start exited early:\n${output}`);
     try {
-      const response = await fetch(`${url}/api/auth/providers`);
-      if (response.ok) break;
+      const response = await fetch(`${url}${readyPath}`);
+      await response.body?.cancel();
+      if (response.ok || anyStatus) break;
     } catch {
       // not listening yet
     }

@@ -5,13 +5,14 @@ import { Button } from "@/components/ui/button";
 import { ChatBubble, NotSent, deliveryClasses } from "@/components/ui/chat-bubble";
 import { useComposer } from "@/components/ui/use-composer";
 import { AGENT_CHAT_MAX_LENGTH } from "@/features/agents/agent-messages";
+import { AgentReplyBubble } from "@/features/agents/agent-reply-bubble";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { useAgentThread } from "@/features/agents/use-agent-thread";
 import { cn } from "@/lib/cn";
 
 /** Your thread with one agent: its messages, what it is doing right now, Stop, and a composer. */
 export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgent | null }) {
-  const { lines, status, send, typing, cancel, canSend } = useAgentThread(name, agent);
+  const { lines, status, pending, send, typing, cancel, canSend } = useAgentThread(name, agent);
   const [draft, setDraft] = useState("");
   const inputId = `agent-input-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
@@ -44,7 +45,11 @@ export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgen
             className={cn("flex flex-col", line.own ? "items-end" : "items-start")}
           >
             <span className="text-xs text-zinc-700 dark:text-zinc-300">{line.own ? "You" : name}</span>
-            <ChatBubble own={line.own} text={line.text} className={cn(deliveryClasses(line.status))} />
+            {line.own ? (
+              <ChatBubble own text={line.text} className={cn(deliveryClasses(line.status))} />
+            ) : (
+              <AgentReplyBubble text={line.text} />
+            )}
             {line.status === "failed" ? <NotSent error={line.error} /> : null}
           </li>
         ))}
@@ -54,10 +59,10 @@ export function AgentThreadView({ name, agent }: { name: string; agent: RoomAgen
         role="status"
         className="flex min-h-11 items-center justify-between gap-2 px-4 text-sm text-zinc-700 dark:text-zinc-300"
       >
-        {status ? (
+        {status || (pending && agent) ? (
           <>
-            <span data-testid="agent-status" className="truncate">
-              {name}: {status.text}
+            <span data-testid={status ? "agent-status" : "agent-pending"} className="truncate">
+              {name}: {status ? status.text : "waiting for a reply…"}
             </span>
             <Button variant="secondary" className="h-8" onClick={cancel}>
               Stop

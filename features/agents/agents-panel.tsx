@@ -4,14 +4,20 @@ import { useEffect } from "react";
 import { useStore } from "zustand";
 import { AgentThreadView } from "@/features/agents/agent-thread-view";
 import { AgentsEmpty } from "@/features/agents/agents-empty";
-import { useAgents } from "@/features/agents/use-agents";
+import { TurnAgentView } from "@/features/agents/turn/turn-agent-view";
+import { useClientTools } from "@/features/agents/turn/use-client-tools";
+import { useTurnEvents, useTurnStore } from "@/features/agents/turn/use-turn-agent";
+import { useAgents, type RoomAgent } from "@/features/agents/use-agents";
 import { useAgentReplies, useAgentThreadsStore } from "@/features/agents/use-agent-thread";
 import { cn } from "@/lib/cn";
 
 /** The Agents tab: the agents in the room, and your thread with the one you pick. */
 export function AgentsPanel() {
   useAgentReplies();
+  useTurnEvents();
+  useClientTools();
   const agents = useAgents();
+  const knownTurnAgents = useStore(useTurnStore(), (state) => state.agents);
   const store = useAgentThreadsStore();
   const selected = useStore(store, (state) => state.selected);
   const select = useStore(store, (state) => state.select);
@@ -70,13 +76,28 @@ export function AgentsPanel() {
               );
             })}
           </ul>
-          <AgentThreadView
+          <CurrentAgent
             key={current}
             name={current}
             agent={agents.find((agent) => agent.name === current) ?? null}
+            knownTurnAgent={current in knownTurnAgents}
           />
         </div>
       )}
     </section>
   );
+}
+
+/** The thread view for the agent's protocol (an agent that left keeps the view it had). */
+function CurrentAgent({
+  name,
+  agent,
+  knownTurnAgent,
+}: {
+  name: string;
+  agent: RoomAgent | null;
+  knownTurnAgent: boolean;
+}) {
+  const turn = agent ? agent.kind.protocol === "turn" : knownTurnAgent;
+  return turn ? <TurnAgentView name={name} agent={agent} /> : <AgentThreadView name={name} agent={agent} />;
 }

@@ -17,7 +17,7 @@ import {
   type AgentLine,
   type Threads,
 } from "@/features/agents/agent-threads";
-import { agentThreadPath, safePathSegment } from "@/features/agents/thread-path";
+import { agentThreadPath, safePathSegment } from "@/lib/shared/agent-thread-path";
 import { threadUserOf } from "@/agent/contract";
 import type { RoomParticipant } from "@/lib/room/roster";
 import { prng } from "@/tooling/testing/prng";

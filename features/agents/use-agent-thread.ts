@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 import { agentStatus } from "@/features/agents/agent-status";
 import {
@@ -13,7 +13,7 @@ import {
   typingMessage,
 } from "@/features/agents/agent-messages";
 import { AGENT_THREADS_STORE, createAgentThreads, type AgentLine } from "@/features/agents/agent-threads";
-import { agentThreadPath } from "@/features/agents/thread-path";
+import { agentThreadPath } from "@/lib/shared/agent-thread-path";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { NOT_CONNECTED } from "@/lib/room/delivery";
 import { sendRoomMessage, useRoomMessage } from "@/lib/room/room-message";
@@ -31,7 +31,7 @@ export function useAgentReplies() {
   const { user } = useRoom();
   const dispatch = useStore(useAgentThreadsStore(), (state) => state.dispatch);
   useRoomMessage(chatFromAgent, ({ from, payload }) => {
-    if (!isOwnAgentReply(from, payload.path, (name) => agentThreadPath(name, user.id))) return;
+    if (!isOwnAgentReply(from, payload.path, (name) => agentThreadPath(name, user.name))) return;
     dispatch({
       type: "add",
       path: payload.path,
@@ -49,7 +49,7 @@ export function useAgentReplies() {
 export function useAgentThread(name: string, agent: RoomAgent | null) {
   const { client, user } = useRoom();
   const store = useAgentThreadsStore();
-  const path = agentThreadPath(name, user.id);
+  const path = agentThreadPath(name, user.name);
   const lines = useStore(store, (state) => state.threads[path] ?? EMPTY);
   const dispatch = useStore(store, (state) => state.dispatch);
   const agentId = agent?.participant.id ?? null;
@@ -97,10 +97,17 @@ export function useAgentThread(name: string, agent: RoomAgent | null) {
     sendRoomMessage(client, agentId, typingMessage, { path }).catch(() => {});
   }, [client, agentId, path]);
 
+  // Agents from MeshAgent 0.40 on publish no status attribute: a message of ours
+  // with no reply after it is still "pending", and Stop must show for it too.
+  const last = lines.at(-1);
+  const [stoppedId, setStoppedId] = useState<string | null>(null);
+  const pending = last !== undefined && last.own && last.status === "sent" && last.id !== stoppedId;
+
   const cancel = useCallback(() => {
+    if (last?.own) setStoppedId(last.id);
     if (!client || !agentId) return;
     sendRoomMessage(client, agentId, cancelMessage, { path }).catch(() => {});
-  }, [client, agentId, path]);
+  }, [client, agentId, path, last]);
 
-  return { path, lines, status, send, typing, cancel, canSend: client !== null && agentId !== null };
+  return { path, lines, status, pending, send, typing, cancel, canSend: client !== null && agentId !== null };
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { useMemo } from "react";
-import { agentThreadPath } from "@/features/agents/thread-path";
+import { agentThreadPath } from "@/lib/shared/agent-thread-path";
+import { agentKind, type AgentKind } from "@/features/agents/agent-kind";
 import type { RoomParticipant } from "@/lib/room/roster";
 import { useParticipants, useRoom } from "@/lib/room/use-room";
 
@@ -10,11 +11,13 @@ export interface RoomAgent {
   name: string;
   /** The participant currently answering under that name (a rejoin gives it a new id). */
   participant: RoomParticipant;
-  /** Our thread with it. */
+  /** Our thread with it (legacy protocol). */
   path: string;
+  /** Which protocol it speaks and how it wants its threads shown. */
+  kind: AgentKind;
 }
 
-/** Agents in the room, one per name (agents first, by name, as the roster sorts them). */
+/** Chat agents in the room, one per name (agents first, by name, as the roster sorts them); `supports_chat: false` ones are left out. */
 export function useAgents(): RoomAgent[] {
   const participants = useParticipants();
   const { user } = useRoom();
@@ -22,12 +25,16 @@ export function useAgents(): RoomAgent[] {
     const byName = new Map<string, RoomAgent>();
     for (const participant of participants) {
       if (participant.role !== "agent" || byName.has(participant.name)) continue;
+      const kind = agentKind(participant);
+      if (kind.hidden) continue;
       byName.set(participant.name, {
         name: participant.name,
         participant,
-        path: agentThreadPath(participant.name, user.id),
+        // The thread is named after who we are in the room (the name the agent sees), see agent/README.md.
+        path: agentThreadPath(participant.name, user.name),
+        kind,
       });
     }
     return [...byName.values()];
-  }, [participants, user.id]);
+  }, [participants, user.name]);
 }

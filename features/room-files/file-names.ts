@@ -1,18 +1,18 @@
+import { withoutUnsafeCharacters } from "@/lib/shared/display-name";
 import { ROOM_FILES_PREFIX } from "@/lib/shared/room-paths";
 
 const MAX_NAME_LENGTH = 120;
 
 /**
  * A file name that is safe as the last segment of a room path and to show:
- * no folders, no control or bidi-override characters, none of the characters
+ * no folders, no line breaks, direction controls or invisible characters
+ * (removed as display names clean them, lib/shared/display-name.ts), none of the characters
  * file systems or URLs trip over, not "." or "..", at most 120 characters
  * with the extension kept. Never empty.
  */
 export function safeFileName(name: string): string {
   const lastSegment = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = lastSegment
-    .normalize("NFC")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+  const cleaned = withoutUnsafeCharacters(lastSegment.normalize("NFC"), "")
     .replace(/[<>:"|?*#%&{}$!'`@+=;,^~[\]]/g, "_")
     .replace(/\s+/g, " ")
     .trim()

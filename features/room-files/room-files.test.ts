@@ -22,6 +22,11 @@ describe("safeFileName", () => {
     ['a<b>c:"d|e?f*.txt', "a_b_c__d_e_f_.txt"],
     ["tab\tand\nnewline.md", "tabandnewline.md"],
     ["many    spaces.txt", "many spaces.txt"],
+    // Zero-width and other invisible characters go, as in display names (19 L9); emoji joiners stay.
+    ["in\u200Bvoice\u2060.pdf", "invoice.pdf"],
+    ["a\uFEFFb\u00ADc\u180E.txt", "abc.txt"],
+    ["\u200B\u2060", "file"],
+    ["👩\u200D👩\u200D👧.png", "👩\u200D👩\u200D👧.png"],
   ])("%j -> %j", (input, expected) => {
     expect(safeFileName(input)).toBe(expected);
   });

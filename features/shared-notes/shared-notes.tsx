@@ -1,22 +1,27 @@
 "use client";
 
 import { useLayoutEffect, useRef, type ChangeEvent } from "react";
-import { NOTES_MAX_LENGTH } from "@/features/shared-notes/notes-document";
+import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { NOTES_MAX_LENGTH, notesDocument, readNotes, writeNotes } from "@/features/shared-notes/notes-document";
 import { diffText, moveCaret } from "@/features/shared-notes/text-diff";
-import { useSharedNotes, type NotesState } from "@/features/shared-notes/use-shared-notes";
+import type { DocumentPhase } from "@/lib/room/room-document";
+import { useRoomDocument } from "@/lib/room/use-room-document";
 
-const STATUS: Record<NotesState["phase"], string> = {
+const STATUS: Record<DocumentPhase, string> = {
   opening: "Opening the notes…",
   ready: "Everyone in the room sees and edits these notes live.",
   offline: "Reconnecting… the notes are read-only until the room is back.",
   failed: "The notes could not be opened.",
 };
 
-/** One plain-text document per room that everyone edits at once (room.sync underneath). */
+/** One plain-text document per room that everyone edits at once (a room document underneath). */
 export function SharedNotes() {
-  const { state, write } = useSharedNotes();
+  const notes = useRoomDocument(notesDocument, readNotes);
+  const text = notes.data;
+  const write = notes.writable ? (base: string, next: string) => notes.mutate(writeNotes(base, next)) : null;
   const area = useRef<HTMLTextAreaElement>(null);
-  const shown = useRef(state.text);
+  const shown = useRef(text);
   // The selection as last seen: by the time a new value is rendered the browser has already moved the caret.
   const selection = useRef({ start: 0, end: 0 });
 
@@ -27,14 +32,14 @@ export function SharedNotes() {
   // Someone else's edit replaces the value: keep this person's caret where their text is.
   useLayoutEffect(() => {
     const element = area.current;
-    const change = diffText(shown.current, state.text);
-    shown.current = state.text;
-    if (!element || !change || document.activeElement !== element || element.value !== state.text) return;
+    const change = diffText(shown.current, text);
+    shown.current = text;
+    if (!element || !change || document.activeElement !== element || element.value !== text) return;
     const start = moveCaret(selection.current.start, change);
     const end = moveCaret(selection.current.end, change);
     element.setSelectionRange(start, end);
     selection.current = { start, end };
-  }, [state.text]);
+  }, [text]);
 
   function onChange(event: ChangeEvent<HTMLTextAreaElement>) {
     // The edit is what changed from the text on screen, not from the document (it may hold others' newer edits).
@@ -56,10 +61,10 @@ export function SharedNotes() {
         id="shared-notes"
         ref={area}
         data-testid="shared-notes"
-        data-phase={state.phase}
+        data-phase={notes.phase}
         aria-labelledby="notes-heading"
         aria-describedby="shared-notes-status"
-        value={state.text}
+        value={text}
         readOnly={!write}
         maxLength={NOTES_MAX_LENGTH}
         onChange={onChange}
@@ -72,14 +77,37 @@ export function SharedNotes() {
         id="shared-notes-status"
         role="status"
         className={
-          state.phase === "failed"
+          notes.phase === "failed"
             ? "text-xs text-red-700 dark:text-red-300"
             : "text-xs text-zinc-700 dark:text-zinc-300"
         }
       >
-        {STATUS[state.phase]}
-        {state.phase === "failed" ? ` ${state.error}` : null}
+        {STATUS[notes.phase]}
+        {notes.error ? ` ${notes.error}` : null}
       </p>
+      {notes.phase === "failed" ? (
+        <Button variant="secondary" className="self-start" onClick={notes.retry}>
+          Try again
+        </Button>
+      ) : null}
+      {notes.unreadable > 0 ? (
+        <div
+          data-testid="notes-unreadable"
+          className="flex flex-col items-start gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          <p>
+            Part of these notes could not be read: someone&apos;s app wrote content that is not notes text. What could
+            be read is shown above.
+          </p>
+          <ConfirmButton
+            label="Reset the notes"
+            question="Erase the notes for everyone in the room?"
+            confirmLabel="Erase and reset"
+            disabled={!notes.writable}
+            onConfirm={notes.reset}
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

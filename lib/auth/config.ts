@@ -17,7 +17,7 @@ import {
 import { recordSignInFailure } from "@/lib/auth/sign-in-failure";
 import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { userFromToken } from "@/lib/auth/session-user";
-import type { Env } from "@/lib/env";
+import { trustsProxy, type Env } from "@/lib/env";
 import { parseDisplayName } from "@/lib/shared/display-name";
 
 function providers(env: Env): Provider[] {
@@ -53,6 +53,10 @@ export function authConfig(env: Env): NextAuthConfig {
     session: { strategy: "jwt" },
     // Auth.js's cookie format with A256GCM, which every route that reads the session decrypts in one call (lib/auth/session-jwt.ts).
     jwt: { encode: encodeSession, decode: decodeSession },
+    // The one forwarded-headers rule (lib/env.ts): TRUST_PROXY=true also lets Auth.js take the origin from them.
+    // With AUTH_URL the origin comes from it, never from the request's headers, so trusting is safe then; an
+    // explicit `false` here would otherwise refuse every request of a deployment that set only AUTH_URL.
+    trustHost: trustsProxy(env) || Boolean(env.AUTH_URL),
     // Failed sign-ins land on the sign-in page too, which explains each error code (lib/auth/sign-in-failure.ts).
     pages: { signIn: "/signin", error: "/signin" },
     // `npm run dev` provides a generated secret; production must set AUTH_SECRET.

@@ -43,7 +43,9 @@ describe("isProviderEnabled", () => {
 
 describe("authConfigProblems", () => {
   it("names AUTH_SECRET in production", () => {
-    expect(authConfigProblems(env({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true" }))).toEqual(["AUTH_SECRET"]);
+    expect(
+      authConfigProblems(env({ NODE_ENV: "production", AUTH_DEV_LOGIN: "true", AUTH_TRUST_HOST: "true" })),
+    ).toEqual(["AUTH_SECRET"]);
   });
 
   it("names the missing half of the GitHub pair", () => {
@@ -51,7 +53,7 @@ describe("authConfigProblems", () => {
   });
 
   it("says when no sign-in method is on at all", () => {
-    expect(authConfigProblems(env({ NODE_ENV: "production", AUTH_SECRET: "s" }))).toEqual([
+    expect(authConfigProblems(env({ NODE_ENV: "production", AUTH_SECRET: "s", VERCEL: "1" }))).toEqual([
       "AUTH_GITHUB_ID",
       "AUTH_GITHUB_SECRET",
     ]);
@@ -75,7 +77,13 @@ describe("authConfigProblems", () => {
   });
 
   it("is empty for a complete GitHub setup", () => {
-    const complete = env({ NODE_ENV: "production", AUTH_SECRET: "s", AUTH_GITHUB_ID: "i", AUTH_GITHUB_SECRET: "g" });
+    const complete = env({
+      NODE_ENV: "production",
+      AUTH_SECRET: "s",
+      AUTH_URL: "https://site.example",
+      AUTH_GITHUB_ID: "i",
+      AUTH_GITHUB_SECRET: "g",
+    });
     expect(authConfigProblems(complete)).toEqual([]);
   });
 });

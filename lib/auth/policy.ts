@@ -1,5 +1,5 @@
 import "server-only";
-import type { Env } from "@/lib/env";
+import { trustsProxy, type Env } from "@/lib/env";
 
 export const DEV_LOGIN_PROVIDER_ID = "dev-login";
 export const GITHUB_PROVIDER_ID = "github";
@@ -46,6 +46,7 @@ function missingHalf(id: string | undefined, secret: string | undefined, names: 
 export function authConfigProblems(env: Env): string[] {
   const problems: string[] = [];
   if (env.NODE_ENV === "production" && !env.AUTH_SECRET) problems.push("AUTH_SECRET");
+  if (!knowsPublicOrigin(env)) problems.push("AUTH_URL or AUTH_TRUST_HOST");
   problems.push(...missingHalf(env.AUTH_GITHUB_ID, env.AUTH_GITHUB_SECRET, ["AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"]));
   problems.push(
     ...missingHalf(env.AUTH_MESHAGENT_ID, env.AUTH_MESHAGENT_SECRET, ["AUTH_MESHAGENT_ID", "AUTH_MESHAGENT_SECRET"]),
@@ -58,6 +59,16 @@ export function authConfigProblems(env: Env): string[] {
     problems.push("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET");
   }
   return [...new Set(problems)];
+}
+
+/**
+ * Whether Auth.js can tell the site's public origin: AUTH_URL names it, or the
+ * host headers are trusted (Auth.js's own rule: any AUTH_TRUST_HOST, Vercel,
+ * not production; or TRUST_PROXY, which lib/auth/config.ts passes on). Without
+ * it every /api/auth request fails with Auth.js's UntrustedHost error.
+ */
+export function knowsPublicOrigin(env: Env): boolean {
+  return Boolean(env.AUTH_URL) || env.AUTH_TRUST_HOST !== undefined || trustsProxy(env);
 }
 
 /** Dev users are identified by their name, so the same name is the same user across sign-ins. */

@@ -1,8 +1,10 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { forwardedOrigin, trustsHostHeaders, withPublicOrigin } from "@/lib/auth/public-origin";
+import { forwardedOrigin, withPublicOrigin } from "@/lib/auth/public-origin";
+import { readEnv, trustsProxy } from "@/lib/env";
 
-const production = { NODE_ENV: "production", AUTH_TRUST_HOST: "true" };
+const env = (source: Record<string, string>) => readEnv(source).env;
+const production = env({ NODE_ENV: "production", AUTH_TRUST_HOST: "true" });
 const request = (headers: Record<string, string>, init: { method?: string; body?: string } = {}) =>
   new NextRequest("http://localhost:3000/api/auth/signin/github?x=1", { headers, ...init });
 
@@ -50,13 +52,21 @@ describe("withPublicOrigin", () => {
     expect(withPublicOrigin(request(headers), { ...production, AUTH_URL: "https://site.example" }).url).toMatch(
       /^http:\/\/localhost:3000\//,
     );
-    expect(withPublicOrigin(request(headers), { NODE_ENV: "production" }).url).toMatch(/^http:\/\/localhost:3000\//);
+    expect(withPublicOrigin(request(headers), env({ NODE_ENV: "production" })).url).toMatch(
+      /^http:\/\/localhost:3000\//,
+    );
   });
 
-  it("trusts host headers like Auth.js: AUTH_TRUST_HOST, Vercel, or not production", () => {
-    expect(trustsHostHeaders({ NODE_ENV: "production" })).toBe(false);
-    expect(trustsHostHeaders({ NODE_ENV: "production", AUTH_TRUST_HOST: "1" })).toBe(true);
-    expect(trustsHostHeaders({ NODE_ENV: "production", VERCEL: "1" })).toBe(true);
-    expect(trustsHostHeaders({ NODE_ENV: "development" })).toBe(true);
+  it("trusts forwarded headers by one rule: TRUST_PROXY, else like Auth.js (AUTH_TRUST_HOST, Vercel, not production)", () => {
+    const trusts = (source: Record<string, string>) => trustsProxy(env({ NODE_ENV: "production", ...source }));
+    expect(trusts({})).toBe(false);
+    expect(trusts({ AUTH_TRUST_HOST: "1" })).toBe(true);
+    expect(trusts({ AUTH_TRUST_HOST: "TRUE" })).toBe(true);
+    expect(trusts({ AUTH_TRUST_HOST: "false" })).toBe(false);
+    expect(trusts({ VERCEL: "1" })).toBe(true);
+    expect(trusts({ TRUST_PROXY: "true" })).toBe(true);
+    expect(trusts({ TRUST_PROXY: "false", AUTH_TRUST_HOST: "true", VERCEL: "1" })).toBe(false);
+    expect(trusts({ TRUST_PROXY: "yes", AUTH_TRUST_HOST: "true" })).toBe(false); // invalid: fails closed
+    expect(trustsProxy(env({ NODE_ENV: "development" }))).toBe(true);
   });
 });

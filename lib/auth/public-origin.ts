@@ -1,13 +1,7 @@
 import "server-only";
 import { NextRequest } from "next/server";
-
-type Source = Record<string, string | undefined>;
-
-/** Whether Auth.js may take the site's origin from request headers (its `trustHost` rule). */
-export function trustsHostHeaders(env: Source = process.env): boolean {
-  const flag = env.AUTH_TRUST_HOST?.trim().toLowerCase();
-  return flag === "true" || flag === "1" || Boolean(env.VERCEL) || env.NODE_ENV !== "production";
-}
+import { trustsProxy, type Env } from "@/lib/env";
+import { serverEnv } from "@/lib/server/env";
 
 /**
  * The origin visitors use, from `X-Forwarded-Host`/`-Proto` (first value, as
@@ -36,10 +30,10 @@ export function forwardedOrigin(headers: Headers, fallbackProtocol: string): str
  * the forwarded headers.) When the host headers are trusted and no AUTH_URL
  * pins the origin, rebuild the request URL on the public origin.
  */
-export function withPublicOrigin(request: NextRequest, env: Source = process.env): NextRequest {
+export function withPublicOrigin(request: NextRequest, env: Env = serverEnv().env): NextRequest {
   // next-auth rewrites the origin to AUTH_URL itself.
-  if (env.AUTH_URL?.trim() || env.NEXTAUTH_URL?.trim()) return request;
-  if (!trustsHostHeaders(env)) return request;
+  if (env.AUTH_URL || process.env.NEXTAUTH_URL?.trim()) return request;
+  if (!trustsProxy(env)) return request;
   const current = new URL(request.url);
   const origin = forwardedOrigin(request.headers, current.protocol.replace(":", ""));
   if (!origin || origin === current.origin) return request;

@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { readEnv } from "@/lib/env";
 import { AppError } from "@/lib/server/errors";
@@ -79,6 +82,39 @@ describe("rate limits in memory", () => {
     expect((await hammer(limiter, "sign-in", { ip: "10.0.0.4", user: "ada" }, 3)).allowed).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await hammer(limiter, "sign-in", { ip: "10.0.0.4", user: "ada" }, 1)).allowed).toBe(1);
+  });
+});
+
+describe("rate-limiter memory (issue 19 M5)", () => {
+  it("a request refused by its IP budget creates no per-name key", async () => {
+    const limiter = createRateLimiter({ ...base, signInPerIp: 3, signInPerName: 1 });
+    for (let i = 0; i < 3; i++) await limiter.check("sign-in", { ip: "10.5.0.1", user: `allowed-${i}` });
+    for (let i = 0; i < 200; i++) await limiter.check("sign-in", { ip: "10.5.0.1", user: `random-${i}` });
+    // The names tried while the IP was over budget were never counted: each still has its one attempt elsewhere.
+    for (const name of ["random-0", "random-7", "random-199"]) {
+      expect((await hammer(limiter, "sign-in", { ip: "10.5.0.2", user: name }, 1)).allowed).toBe(1);
+    }
+    expect((await hammer(limiter, "sign-in", { ip: "10.5.0.3", user: "allowed-1" }, 1)).allowed).toBe(0);
+  });
+
+  it("no expiry timer keeps the request's async context (Next's request store) alive", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const requestStore = new AsyncLocalStorage<{ body: Uint8Array }>();
+    const limiter = createRateLimiter(base);
+    // As in a request: the store is what Next's AsyncLocalStorage holds for it.
+    const request = (i: number) => {
+      const store = { body: new Uint8Array(1024 * 1024) };
+      const ref = new WeakRef(store);
+      return requestStore
+        .run(store, () => limiter.check("sign-in", { ip: `10.6.0.${i}`, user: `name-${i}` }))
+        .then(() => ref);
+    };
+    const refs: WeakRef<object>[] = [];
+    for (let i = 0; i < 5; i++) refs.push(await request(i));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+    expect(refs.map((ref) => ref.deref() !== undefined)).toEqual([false, false, false, false, false]);
   });
 });
 

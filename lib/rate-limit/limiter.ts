@@ -5,6 +5,7 @@ import { AppError } from "@/lib/server/errors";
 import { readRateLimitConfig, type RateLimitConfig } from "@/lib/rate-limit/config";
 import type { ReadEnv } from "@/lib/env";
 import { serverEnv } from "@/lib/server/env";
+import { runDetached } from "@/lib/rate-limit/detached-scope";
 
 /** What is being limited; each has a per-user (or per-name) and a per-IP budget. */
 export type RateLimitScope = "room-connection" | "sign-in";
@@ -75,16 +76,10 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
   return {
     async check(scope, keys) {
       const { user, ip } = limiters[scope];
-      const attempts = [ip.consume(keys.ip)];
-      if (keys.user) attempts.push(user.consume(keys.user));
-      const results = await Promise.allSettled(attempts);
-      let retryMs = 0;
-      for (const result of results) {
-        if (result.status === "fulfilled") continue;
-        if (result.reason instanceof RateLimiterRes) retryMs = Math.max(retryMs, result.reason.msBeforeNext);
-        // A store error with no insurance left: count the request as allowed, but say so.
-        else console.error("[rate-limit] limiter failed, request allowed", result.reason);
-      }
+      // One after the other: a request the IP budget refuses counts against no name, so a flood of
+      // random names from one address adds no keys (issue 19 M5).
+      const ipRetryMs = await consume(ip, keys.ip);
+      const retryMs = ipRetryMs > 0 || !keys.user ? ipRetryMs : await consume(user, keys.user);
       if (retryMs === 0) return { allowed: true };
       return { allowed: false, scope, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
     },
@@ -92,6 +87,20 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
+}
+
+/** Milliseconds until `key` may try again, 0 if this request is within the budget. */
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    // Outside the request's async context: the memory store's expiry timers must not keep the request alive.
+    await runDetached(() => limiter.consume(key));
+    return 0;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+    // A store error with no insurance left: count the request as allowed, but say so.
+    console.error("[rate-limit] limiter failed, request allowed", error);
+    return 0;
+  }
 }
 
 // One limiter per server process, shared by route handlers and server actions

@@ -28,6 +28,50 @@ export interface DocumentRuntime {
   applyBackendChanges(documentId: string, base64Changes: string): void;
 }
 
+/** The real runtime module: the four functions, plus the class whose serialize turns Yjs nodes into the SDK's tree. */
+export interface DocumentRuntimeModule extends DocumentRuntime {
+  ServerXmlDocument?: { prototype: { serialize?: (node: unknown) => unknown } };
+}
+
+/**
+ * A document is untrusted: a participant can put content into it that
+ * MeshDocument cannot hold (a number, bytes or an object where only elements
+ * and text belong). The runtime's serialize then throws "Unexpected node
+ * type", which fails every later sync.open and silently stops a document that
+ * is already open from syncing. In browsers such a node is shown to the SDK as
+ * an empty text node instead: positions stay right, the rest of the document
+ * stays readable, and the room document reader (lib/room/document-tree.ts)
+ * counts it as unreadable so the feature can offer a reset.
+ */
+export function tolerateForeignNodes(module: DocumentRuntimeModule): DocumentRuntime {
+  const prototype = module.ServerXmlDocument?.prototype;
+  const serialize = prototype?.serialize;
+  if (prototype && serialize && !(serialize as { tolerant?: boolean }).tolerant) {
+    const tolerant = function (this: unknown, node: unknown) {
+      try {
+        return serialize.call(this, node);
+      } catch {
+        return { text: { delta: [] } };
+      }
+    };
+    prototype.serialize = Object.assign(tolerant, { tolerant: true });
+  }
+  return {
+    registerDocument: module.registerDocument,
+    unregisterDocument: module.unregisterDocument,
+    applyChanges: module.applyChanges,
+    applyBackendChanges(documentId, base64Changes) {
+      // The update is in the document by the time a listener throws; the
+      // stream must go on, or every later edit is silently lost.
+      try {
+        module.applyBackendChanges(documentId, base64Changes);
+      } catch (error) {
+        console.error("MeshAgent document runtime: a change from the room could not be shown", error);
+      }
+    },
+  };
+}
+
 type RuntimeCall = {
   [Name in keyof DocumentRuntime]: { name: Name; args: Parameters<DocumentRuntime[Name]> };
 }[keyof DocumentRuntime];
@@ -95,8 +139,8 @@ export function createLazyDocumentRuntime(importRuntime: () => Promise<DocumentR
 let installed: LazyDocumentRuntime | null = null;
 
 /** Called by the replacement runtime module in browser bundles. */
-export function installLazyDocumentRuntime(importRuntime: () => Promise<DocumentRuntime>): DocumentRuntime {
-  installed = createLazyDocumentRuntime(importRuntime);
+export function installLazyDocumentRuntime(importRuntime: () => Promise<DocumentRuntimeModule>): DocumentRuntime {
+  installed = createLazyDocumentRuntime(() => importRuntime().then(tolerateForeignNodes));
   return installed.runtime;
 }
 

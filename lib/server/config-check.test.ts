@@ -10,7 +10,25 @@ describe("configurationProblems", () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain("AUTH_SECRET");
     expect(problems[0]).toContain("AUTH_GITHUB_ID");
+    expect(problems[0]).toContain("AUTH_URL or AUTH_TRUST_HOST");
     expect(problems[1]).toContain("MESHAGENT_API_KEY");
+  });
+
+  it("names AUTH_URL or AUTH_TRUST_HOST when Auth.js could not tell the public origin (a bare 500 otherwise)", () => {
+    const complete = { NODE_ENV: "production", AUTH_SECRET: "s", AUTH_DEV_LOGIN: "true", DEV_ROOM_SECRET: "x" };
+    const cloud = { MESHAGENT_PROJECT_ID: "p", MESHAGENT_KEY_ID: "k", MESHAGENT_SECRET: "m" };
+    expect(check({ ...complete, ...cloud })).toEqual([
+      "Sign-in: missing environment variable(s): AUTH_URL or AUTH_TRUST_HOST",
+    ]);
+    const fixes: Record<string, string>[] = [
+      { AUTH_URL: "https://site.example" },
+      { AUTH_TRUST_HOST: "true" },
+      { TRUST_PROXY: "true" },
+      { VERCEL: "1" },
+    ];
+    for (const fix of fixes) {
+      expect(check({ ...complete, ...cloud, ...fix })).toEqual([]);
+    }
   });
 
   it("is empty for a complete cloud + GitHub setup", () => {
@@ -18,6 +36,7 @@ describe("configurationProblems", () => {
       check({
         NODE_ENV: "production",
         AUTH_SECRET: "s",
+        AUTH_URL: "https://site.example",
         AUTH_GITHUB_ID: "id",
         AUTH_GITHUB_SECRET: "gh",
         MESHAGENT_PROJECT_ID: "p",

@@ -67,6 +67,16 @@ function unsafeCharacters(): RegExp {
 }
 
 /**
+ * `value` without line breaks, direction controls or invisible characters
+ * (zero-width spaces, word joiners, …), each replaced by `replacement`. The
+ * one definition of "unsafe to show" for names people give things: display
+ * names and attachment names.
+ */
+export function withoutUnsafeCharacters(value: string, replacement: string): string {
+  return value.replace(unsafeCharacters(), replacement);
+}
+
+/**
  * A name that arrived from another participant, made safe to render: one
  * line, no direction tricks or invisible characters, at most
  * DISPLAY_NAME_MAX_LENGTH characters; null if nothing is left. The sign-in
@@ -74,10 +84,7 @@ function unsafeCharacters(): RegExp {
  */
 export function normalizeDisplayName(value: unknown): string | null {
   if (typeof value !== "string") return null;
-  const cleaned = value
-    .slice(0, 4 * DISPLAY_NAME_MAX_UNITS)
-    .normalize("NFC")
-    .replace(unsafeCharacters(), " ")
+  const cleaned = withoutUnsafeCharacters(value.slice(0, 4 * DISPLAY_NAME_MAX_UNITS).normalize("NFC"), " ")
     .replace(/\s+/g, " ")
     .trim();
   if (!cleaned) return null;

@@ -13,6 +13,7 @@
 import os from "node:os";
 import { agentReply } from "./agent-reply";
 import { appMemory } from "./app-memory";
+import { limiterMemory } from "./limiter-memory";
 import { fanout } from "./fanout";
 import { firstVisit } from "./first-visit";
 import { BenchContext } from "./lib/context";
@@ -21,9 +22,11 @@ import { installExitHooks, stopAll } from "./lib/proc";
 import { datedResultsFile, writeResults } from "./lib/results";
 import { goalsTable, printResult, type BenchResult } from "./lib/table";
 import { pageJs } from "./page-js";
+import { pollVotes } from "./poll-votes";
 import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
+import { toolCall } from "./tool-call";
 
 type Bench = (ctx: BenchContext) => Promise<Omit<BenchResult, "durationMs">>;
 
@@ -48,10 +51,13 @@ const BENCHES: Registered[] = [
   { name: "time-to-connected", aliases: ["ttc", "connect"], run: timeToConnected, needs: "app" },
   { name: "token-route", aliases: ["token"], run: tokenRoute, needs: "app" },
   { name: "app-memory", aliases: ["memory", "mem"], run: appMemory, needs: "app" },
+  { name: "limiter-memory", aliases: ["limiter"], run: limiterMemory, needs: "app" },
   { name: "first-visit", aliases: ["first", "dev"], run: firstVisit, needs: "alone" },
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
+  { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },
+  { name: "tool-call", aliases: ["tools", "toolkit"], run: toolCall, needs: "alone" },
 ];
 
 function usage(): never {

@@ -1,15 +1,16 @@
 // The browser token's scope (lib/participant-scope.ts) against the dev room:
-// exactly room files and the shared notes document, nothing beyond.
+// exactly room files, the room documents (ROOM_DOCUMENT_PATHS) and a private toolkit, nothing beyond.
 
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { RoomServerException, type RoomClient } from "@meshagent/meshagent";
+import { ApiScope, EmptyContent, JsonContent, RoomServerException, type RoomClient } from "@meshagent/meshagent";
 import { ROOM_FILES_PREFIX, SHARED_NOTES_PATH, participantApiScope } from "../../lib/participant-scope";
 import { useHarness } from "./test-helpers";
 import { notesOf, notesSchema } from "../testing/notes-document";
 import { silenceSyncLog } from "./sync-test-helpers";
+import { host35 } from "./toolkit-test-helpers";
 
 const h = useHarness({ start: false });
 let dataDir = "";
@@ -61,4 +62,29 @@ it("lets a browser token use room files and the shared notes, and nothing else",
   a.root.createChildElement("note", { text: "hello" });
   await expect.poll(() => notesOf(b)).toEqual(["hello"]);
   expect(await openRefused(alice, "notes/other.notes")).toBe(1001);
+});
+
+it("lets a browser token host its private ui toolkit for an agent, and nothing more with toolkits", async () => {
+  const browser = await h.join("browser", { enable: false, api: participantApiScope() });
+  const other = await h.join("other-browser", { enable: false, api: participantApiScope() });
+  const agent = await h.join("agent", { enable: false, api: ApiScope.agentDefault() });
+  const ui = { show_toast: () => new EmptyContent(), ask_user: () => new JsonContent({ json: { name: "Ada" } }) };
+
+  // No public toolkits from a browser: anyone in the room could reach them.
+  expect(await code(host35(browser, "ui", ui, { public_: true }))).toBe(1001);
+  await host35(browser, "ui", ui);
+  // An agent finds and calls it by naming the browser, as MeshAgent's agents do for --require-toolkit ui.
+  const browserId = browser.localParticipant!.id;
+  const [listed] = await agent.agents.listToolkits({ participantId: browserId });
+  expect([listed.name, listed.participantId]).toEqual(["ui", browserId]);
+  const answer = await agent.invoke({ toolkit: "ui", tool: "ask_user", arguments: {}, participantId: browserId });
+  expect((answer as JsonContent).json).toEqual({ name: "Ada" });
+
+  // Another browser cannot list or call it (no use_tools), nor anything else; room.call is not granted either.
+  expect(await code(other.agents.listToolkits({ participantId: browserId }))).toBe(1001);
+  expect(await code(other.invoke({ toolkit: "ui", tool: "show_toast", arguments: {}, participantId: browserId }))).toBe(
+    1001,
+  );
+  expect(await code(browser.agents.listToolkits())).toBe(1001);
+  expect(await code(other.agents.call({ name: "x", url: "http://127.0.0.1:1/", arguments: {} }))).toBe(1001);
 });

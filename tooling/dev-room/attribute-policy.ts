@@ -54,7 +54,8 @@ export function decideAttributes(current: JsonObject, delta: JsonObject): Attrib
   }
 
   // Totals are checked on the result, so a delta either fits as a whole or changes nothing.
-  const merged = mergeAttributes(current, accepted);
+  // A key set to null is removed (19 M7: clients "clear" keys that way), so it counts for nothing.
+  const merged = applyAttributes({ ...current }, accepted);
   const keys = Object.keys(merged);
   const total = keys.reduce((sum, key) => sum + entryBytes(key, merged[key]), 0);
   if (keys.length > ATTRIBUTE_LIMITS.maxKeys) {
@@ -68,13 +69,15 @@ export function decideAttributes(current: JsonObject, delta: JsonObject): Attrib
   return { accepted, refusals };
 }
 
-/** A copy of `current` with `delta` merged in. */
-export function mergeAttributes(current: JsonObject, delta: JsonObject): JsonObject {
-  return assignAttributes({ ...current }, delta);
+/** Merges `delta` into `target` in place, removing the keys it sets to null. */
+export function applyAttributes(target: JsonObject, delta: JsonObject): JsonObject {
+  assignAttributes(target, delta);
+  for (const key of Object.keys(delta)) if (delta[key] === null) delete target[key];
+  return target;
 }
 
 /** Merges in place; defines rather than assigns, so no key can reach a setter such as `__proto__`. */
-export function assignAttributes(target: JsonObject, delta: JsonObject): JsonObject {
+function assignAttributes(target: JsonObject, delta: JsonObject): JsonObject {
   for (const key of Object.keys(delta)) {
     Object.defineProperty(target, key, { value: delta[key], enumerable: true, writable: true, configurable: true });
   }

@@ -5,10 +5,20 @@
 //   DEV_ROOM_SECRET  token signing secret (default: roomSecret from .meshagent-dev/secrets.json)
 //   DEV_ROOM_DATA_DIR          room files and documents (default: .meshagent-dev, under rooms/)
 //   DEV_ROOM_MAX_UPLOAD_BYTES  largest storage upload (default 25 MiB)
+//   DEV_ROOM_TOOL_CALL_TIMEOUT_MS  wait for a participant-hosted tool's answer (default 30000)
 
 import { describeProblems, readEnv, type Env, type EnvName, type ReadEnv } from "../../lib/env";
 import path from "node:path";
 import { DEV_SECRETS_DIR, loadDevSecrets } from "./dev-secrets";
+
+/** What the local room reads, in `npm run dev:room` and `npm run dev` alike. */
+export const DEV_ROOM_ENV: readonly EnvName[] = [
+  "DEV_ROOM_PORT",
+  "DEV_ROOM_SECRET",
+  "DEV_ROOM_DATA_DIR",
+  "DEV_ROOM_MAX_UPLOAD_BYTES",
+  "DEV_ROOM_TOOL_CALL_TIMEOUT_MS",
+];
 
 /** The environment, or an Error naming every invalid variable among `names`. */
 export function cliEnv(names: readonly EnvName[], source: Record<string, string | undefined> = process.env): ReadEnv {

@@ -251,10 +251,11 @@ describe("messaging", () => {
     expect((await roomRefusal(alice.invoke({ toolkit: "messaging", tool: "nope", input: {} }))).message).toBe(
       "tool not found: messaging.nope",
     );
-    const request = await roomRefusal(alice.listToolkits());
-    expect(request.message).toBe("unsupported request: room.list_toolkits");
+    const request = await roomRefusal(alice.sendRequest("agent.ask", {}));
+    expect(request.message).toBe("unsupported request: agent.ask");
     expect(request.code).toBe(1003);
-    expect((await roomRefusal(alice.sendRequest("room.call", {}))).message).toBe("unsupported request: room.call");
+    // Participant toolkits: toolkits.test.ts.
+    expect(await alice.listToolkits()).toEqual([]);
     const badArgs = await roomRefusal(alice.invoke({ toolkit: "messaging", tool: "broadcast", input: { type: "x" } }));
     expect(badArgs.code).toBe(1002);
   });

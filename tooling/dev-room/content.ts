@@ -7,7 +7,9 @@ export const ErrorCode = {
   PERMISSION_DENIED: 1001,
   INVALID_REQUEST: 1002,
   NOT_FOUND: 1003,
+  ALREADY_EXISTS: 1004,
   OPERATION_FAILED: 1008,
+  TIMEOUT: 1009,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

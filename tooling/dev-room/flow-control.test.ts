@@ -114,4 +114,56 @@ describe("sender-side flow control (D7)", () => {
     expect([stuck.closeCode, stuck.closeReason]).toEqual([1008, "slow consumer"]);
     expect(h.names()).toEqual(["fast", "honest"]);
   }, 60_000);
+
+  it("a reader that stops reading pauses only who writes to it, not the rest of the room (19 M3)", async () => {
+    // Long enough that eviction cannot be what lets the others through.
+    await h.start({ flowLimits: { stallMs: 60_000 } });
+    const a1 = h.open(await sdkToken({ name: "alice" }));
+    await withTimeout(a1.started, 2000, "a1 start()");
+    await a1.room.messaging.enable();
+    const bob = await h.join("bob");
+    const a1Id = a1.room.localParticipant!.id;
+    await waitFor(() => bob.messaging.getParticipant(a1Id) !== null, "a1 at bob");
+    sdkSocket(a1.room).pause();
+
+    // A second socket of the same user floods the first with direct messages.
+    const a2 = await h.raw(await sdkToken({ name: "alice" }));
+    a2.send("room.invoke_tool", { toolkit: "messaging", tool: "enable", arguments: { type: "json", json: {} } });
+    const text = "d".repeat(MB);
+    for (let seq = 0; seq < 30; seq++) {
+      a2.send("room.invoke_tool", {
+        toolkit: "messaging",
+        tool: "send",
+        arguments: {
+          type: "json",
+          json: { to_participant_id: a1Id, type: "bulk", message_json: JSON.stringify({ seq, text }) },
+        },
+      });
+    }
+    await waitFor(() => h.server.usage().pausedSenders > 0, "the flooding socket paused", 10_000);
+
+    // Everyone else keeps talking to the room at normal speed while A1 is stuck.
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const sent = performance.now();
+      await withTimeout(bob.storage.exists(`probe-${i}.txt`), 3000, `bob's request ${i}`);
+      latencies.push(performance.now() - sent);
+    }
+    await withTimeout(bob.messaging.broadcastMessage({ type: "still-here", message: {} }), 3000, "bob's broadcast");
+    expect(h.server.usage().pausedSenders).toBe(1);
+    console.info(
+      `19 M3: while one socket is paused behind a stuck reader, another participant's requests take ` +
+        `${Math.min(...latencies).toFixed(1)}-${Math.max(...latencies).toFixed(1)} ms`,
+    );
+
+    // The stuck reader reads again and gets everything; the flooder goes on.
+    const got: number[] = [];
+    a1.room.messaging.on("message", (e: RoomMessageEvent) => {
+      if (e.message.type === "bulk") got.push(e.message.message.seq);
+    });
+    sdkSocket(a1.room).resume();
+    await waitFor(() => got.length === 30, `all 30 at a1 (got ${got.length})`, 60_000);
+    expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    await waitFor(() => h.server.usage().pausedSenders === 0, "nobody paused");
+  }, 90_000);
 });

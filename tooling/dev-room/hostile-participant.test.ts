@@ -193,6 +193,30 @@ describe("attribute limits (D6)", () => {
     expect(raw.open).toBe(true);
   });
 
+  it("a key set to null is removed and no longer counts toward the key cap (19 M7)", async () => {
+    const watcher = await h.join("watcher");
+    const agent = await h.join("agent");
+    const agentId = agent.localParticipant!.id;
+    await waitFor(() => watcher.messaging.getParticipant(agentId) !== null, "agent at watcher");
+    const seen = () => watcher.messaging.getParticipant(agentId)!;
+    // What the legacy agent does per thread: set a status key, then "clear" it with null.
+    for (let round = 0; round < 3; round++) {
+      const keys = Array.from({ length: ATTRIBUTE_LIMITS.maxKeys - 1 }, (_, i) => `thread-${round}-${i}`);
+      for (const key of keys) await agent.localParticipant!.setAttribute(key, "thinking");
+      for (const key of keys) await agent.localParticipant!.setAttribute(key, null);
+    }
+    await agent.localParticipant!.setAttribute("status", "still accepted");
+    await waitFor(() => seen().getAttribute("status") === "still accepted", "the last status at the watcher");
+    expect(seen().getAttribute("thread-2-0")).toBeNull();
+    // A newcomer gets the participant without the removed keys.
+    const late = await h.join("late");
+    await waitFor(() => late.messaging.getParticipant(agentId) !== null, "agent at the newcomer");
+    const atLate = late.messaging.getParticipant(agentId)!;
+    expect(atLate.getAttribute("status")).toBe("still accepted");
+    expect(atLate.getAttribute("thread-0-0")).toBeUndefined();
+    expect(h.server.usage().attributeBytes).toBeLessThan(1000);
+  });
+
   it("100 x 900 KB attributes do not grow the room and newcomers still get in", async () => {
     const mallory = await h.join("mallory");
     const watcher = await h.join("watcher");

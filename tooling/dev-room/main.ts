@@ -2,11 +2,11 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { cliEnv, devRoomDataDir, devRoomSecret } from "./cli-env";
+import { DEV_ROOM_ENV, cliEnv, devRoomDataDir, devRoomSecret } from "./cli-env";
 import { startDevRoomServer } from "./server";
 
 async function main(): Promise<void> {
-  const { env } = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES"]);
+  const { env } = cliEnv(DEV_ROOM_ENV);
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
   const secret = devRoomSecret(repoRoot, env);
   const server = await startDevRoomServer({
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     secret,
     dataDir: devRoomDataDir(repoRoot, env),
     maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+    toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
     log: (line) => console.log(`[dev-room] ${line}`),
   });
   console.log(`MeshAgent dev room server listening on ${server.url}`);

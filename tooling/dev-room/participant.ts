@@ -37,14 +37,17 @@ export class Participant {
     return { id: this.id, role: this.role, attributes: { ...this.attributes } };
   }
 
-  push(type: string, header: JsonObject, payload?: Uint8Array): void {
-    if (this.active) this.pushPacked(type, packMessage(header, payload));
+  /** Returns the push's message id (a toolkit host answers a tool call under it), or -1 once inactive. */
+  push(type: string, header: JsonObject, payload?: Uint8Array): number {
+    return this.active ? this.pushPacked(type, packMessage(header, payload)) : -1;
   }
 
   /** A push whose body was packed once for many recipients (broadcast fan-out). */
-  pushPacked(type: string, data: Uint8Array): void {
-    if (!this.active) return;
-    this.sink.write({ id: this.nextPushId++, type, data });
+  pushPacked(type: string, data: Uint8Array): number {
+    if (!this.active) return -1;
+    const id = this.nextPushId++;
+    this.sink.write({ id, type, data });
+    return id;
   }
 
   /** A `messaging.send` push, the envelope for both user messages and presence events. */
@@ -55,6 +58,11 @@ export class Participant {
   respond(requestId: number, content: JsonObject, payload?: Uint8Array): void {
     if (!this.active) return;
     this.sink.write({ id: requestId, type: "__response__", data: packMessage(content, payload) });
+  }
+
+  /** A response whose body is already packed (a toolkit host's answer, relayed). */
+  respondPacked(requestId: number, data: Uint8Array): void {
+    if (this.active) this.sink.write({ id: requestId, type: "__response__", data });
   }
 
   respondError(requestId: number, text: string, code: ErrorCodeValue): void {

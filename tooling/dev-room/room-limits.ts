@@ -62,3 +62,24 @@ export const HTTP_TIMEOUTS = {
   /** How often Node checks the two timeouts above. */
   checkIntervalMs: 500,
 } as const;
+
+/** Participant toolkits (toolkits.ts); startDevRoomServer's `toolkitLimits` overrides them (tests shrink them). */
+export const TOOLKIT_LIMITS = {
+  /** Toolkits one participant may have registered at once. */
+  maxToolkitsPerParticipant: 16,
+  /** `room.register_toolkit` requests one participant may send per minute (ones refused for other reasons count too). */
+  maxRegistrationsPerMinute: 60,
+  /** Tools in one toolkit. */
+  maxToolsPerToolkit: 64,
+  /** UTF-8 bytes of one registration (name, title, description, tools and their schemas), JSON-encoded. */
+  maxToolkitBytes: 64 * 1024,
+  /** Bytes of one call's arguments: the content header (and caller_context) JSON plus its payload. */
+  maxArgumentBytes: 256 * 1024,
+  /** Calls one participant may have waiting for answers, all hosts together. */
+  maxCallsInFlightPerCaller: 32,
+  /** Calls waiting on one host, all callers together. */
+  maxCallsInFlightPerHost: 64,
+} as const;
+
+/** A host that has not answered a tool call by then costs the caller a 1009 error (DEV_ROOM_TOOL_CALL_TIMEOUT_MS). */
+export const DEFAULT_TOOL_CALL_TIMEOUT_MS = 30_000;

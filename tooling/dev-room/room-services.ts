@@ -21,8 +21,8 @@ import {
   plainStorageTools,
   type StorageContext,
 } from "./storage-toolkit";
-import { SyncStore } from "./sync-documents";
-import { SYNC_TOOLKIT, SyncOpenHandler, type SyncContext } from "./sync-toolkit";
+import { DEFAULT_MAX_DOCUMENT_BYTES, SyncStore } from "./sync-documents";
+import { SYNC_TOOLKIT, SyncOpenHandler, createSyncDocument, type SyncContext } from "./sync-toolkit";
 import { ToolStreams } from "./tool-streams";
 
 const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 300;
@@ -36,6 +36,8 @@ export interface RoomServicesOptions {
   maxMessageBytes: number;
   downloadUrlTtlSeconds?: number;
   syncSaveDelayMs?: number;
+  /** Largest encoded size of one shared document. Default 4 MiB. */
+  maxDocumentBytes?: number;
   /** http://host:port of the server, known once it listens. */
   httpBase: () => string;
   participantsIn: (room: string) => Iterable<Participant>;
@@ -73,7 +75,15 @@ export class RoomServices {
       opts.httpBase,
       storage,
     );
-    this.documents = new SyncStore(storage, opts.syncSaveDelayMs ?? DEFAULT_SYNC_SAVE_DELAY_MS, opts.log);
+    const maxDocumentBytes = opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    if (!Number.isSafeInteger(maxDocumentBytes) || maxDocumentBytes < 1) {
+      throw new RangeError(`maxDocumentBytes must be a positive integer, got ${maxDocumentBytes}`);
+    }
+    this.documents = new SyncStore(
+      storage,
+      { maxDocumentBytes, saveDelayMs: opts.syncSaveDelayMs ?? DEFAULT_SYNC_SAVE_DELAY_MS },
+      opts.log,
+    );
     const grantsOf = (kind: keyof Grants) => (p: Participant) => this.grants.get(p)?.[kind] ?? null;
     this.storageCtx = {
       storage,
@@ -89,7 +99,7 @@ export class RoomServices {
         }
       },
     };
-    this.syncCtx = { documents: this.documents, storage, grants: grantsOf("sync") };
+    this.syncCtx = { documents: this.documents, maxDocumentBytes, storage, grants: grantsOf("sync") };
   }
 
   static async create(opts: RoomServicesOptions): Promise<RoomServices> {
@@ -145,10 +155,17 @@ export class RoomServices {
       return;
     }
     const run =
-      toolkit === STORAGE_TOOLKIT && Object.hasOwn(plainStorageTools, tool) ? plainStorageTools[tool] : undefined;
+      toolkit === STORAGE_TOOLKIT && Object.hasOwn(plainStorageTools, tool)
+        ? (json: JsonObject) => plainStorageTools[tool](this.storageCtx, participant, json)
+        : toolkit === SYNC_TOOLKIT && tool === "create"
+          ? async (json: JsonObject) => {
+              await createSyncDocument(this.syncCtx, participant, json);
+              return { type: "empty" };
+            }
+          : undefined;
     if (run === undefined) throw new RequestError(`tool not found: ${label}`, ErrorCode.NOT_FOUND);
     const json = readJsonArguments(args);
-    run(this.storageCtx, participant, json).then(
+    run(json).then(
       (content) => participant.respond(requestId, content),
       (error: unknown) => {
         if (error instanceof RequestError) {

@@ -7,9 +7,10 @@ import { Participant } from "./participant";
 import type { MessageSink } from "./socket-writer";
 import type { RoomTokenClaims } from "./token";
 import { ErrorCode, RequestError, errorContent } from "./content";
-import { assignAttributes, decideAttributes } from "./attribute-policy";
+import { applyAttributes, decideAttributes } from "./attribute-policy";
 import { MESSAGING_TOOLKIT, invokeMessagingTool, notifyEnabledPeers, type RoomMembers } from "./messaging-toolkit";
 import type { RoomServices } from "./room-services";
+import { TOOLKIT_REQUESTS, TOOL_CALL_RESPONSE, type RoomToolkits } from "./toolkits";
 
 export interface RoomStatsEntry {
   id: string;
@@ -33,7 +34,7 @@ class Room implements RoomMembers {
 }
 
 /** Message types that are not requests: answering them would confuse the client. */
-const FIRE_AND_FORGET = new Set(["set_attributes", "__response__"]);
+const FIRE_AND_FORGET = new Set(["set_attributes", "__response__", TOOL_CALL_RESPONSE]);
 
 export function expectsResponse(type: string): boolean {
   return !FIRE_AND_FORGET.has(type);
@@ -49,6 +50,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   /** Storage and sync; without it those toolkits are "not found". */
   services: RoomServices | null = null;
+  /** Participant-hosted toolkits; without it those requests are "unsupported". */
+  toolkits: RoomToolkits | null = null;
 
   constructor(
     private readonly roomUrl: (room: string) => string,
@@ -69,6 +72,7 @@ export class RoomRegistry {
     const participant = new Participant(claims.name, claims.role, room.name, claims.messaging, sink);
     room.members.set(participant.id, participant);
     this.services?.joined(participant, claims);
+    this.toolkits?.joined(participant, claims.agents);
     participant.push("connected", {
       type: "init",
       participantId: participant.id,
@@ -88,6 +92,7 @@ export class RoomRegistry {
     if (!participant.active) return;
     participant.active = false;
     this.services?.left(participant);
+    this.toolkits?.left(participant);
     const room = this.rooms.get(participant.room);
     if (room === undefined || room.members.get(participant.id) !== participant) return;
     room.members.delete(participant.id);
@@ -97,11 +102,6 @@ export class RoomRegistry {
     }
     if (room.members.size === 0) this.rooms.delete(room.name);
     this.log(`room ${room.name}: ${participant.name} (${participant.id}) left`);
-  }
-
-  /** Everyone in the participant's room, the participant included. */
-  roomMembers(participant: Participant): Iterable<Participant> {
-    return this.rooms.get(participant.room)?.members.values() ?? [];
   }
 
   handleMessage(participant: Participant, message: ProtocolMessage): void {
@@ -118,11 +118,18 @@ export class RoomRegistry {
         case "room.invoke_tool":
           this.invokeTool(room, participant, message);
           return;
+        case TOOL_CALL_RESPONSE:
+          this.toolkits?.answer(participant, message);
+          return;
         case "room.tool_call_request_chunk":
           if (!this.services) throw new RequestError(`unsupported request: ${message.type}`, ErrorCode.NOT_FOUND);
           this.services.requestChunk(participant, message);
           return;
         default:
+          if (this.toolkits && TOOLKIT_REQUESTS.has(message.type)) {
+            this.toolkits.handle(room, participant, message);
+            return;
+          }
           throw new RequestError(`unsupported request: ${message.type}`, ErrorCode.NOT_FOUND);
       }
     } catch (error) {
@@ -151,7 +158,7 @@ export class RoomRegistry {
       participant.respondError(message.id, text, ErrorCode.PERMISSION_DENIED);
     }
     if (Object.keys(accepted).length === 0) return;
-    assignAttributes(participant.attributes, accepted);
+    applyAttributes(participant.attributes, accepted);
     if (participant.messagingEnabled) {
       notifyEnabledPeers(room, participant, "participant.attributes", { attributes: accepted });
     }
@@ -169,7 +176,11 @@ export class RoomRegistry {
       this.services.invokeTool(participant, message.id, request);
       return;
     }
-    if (toolkit !== MESSAGING_TOOLKIT) throw new RequestError(`toolkit not found: ${toolkit}`, ErrorCode.NOT_FOUND);
+    if (toolkit !== MESSAGING_TOOLKIT) {
+      if (!this.toolkits) throw new RequestError(`toolkit not found: ${toolkit}`, ErrorCode.NOT_FOUND);
+      this.toolkits.invoke(room, participant, message.id, request, unpacked.payload);
+      return;
+    }
     const json = readJsonArguments(args);
     let replied = false;
     try {

@@ -19,10 +19,15 @@ import { RoomRegistry, expectsResponse, type RoomStatsEntry } from "./rooms";
 import { SocketWriter, type SocketWriterLimits } from "./socket-writer";
 import { FLOW_LIMITS, HTTP_TIMEOUTS } from "./room-limits";
 import { startLoopMonitor } from "./loop-monitor";
+import { SenderGate, asSender } from "./flow-gate";
 import { verifyRoomToken, type RoomTokenClaims, type TokenCheck } from "./token";
 import { ErrorCode } from "./content";
 import type { Participant } from "./participant";
 import { RoomServices } from "./room-services";
+import { RoomToolkits, TOOL_CALL_RESPONSE, type ToolkitLimits } from "./toolkits";
+import { MESSAGING_TOOLKIT } from "./messaging-toolkit";
+import { STORAGE_TOOLKIT } from "./storage-toolkit";
+import { SYNC_TOOLKIT } from "./sync-toolkit";
 import { serveRoomList } from "./room-list";
 
 export interface DevRoomServerOptions {
@@ -45,8 +50,14 @@ export interface DevRoomServerOptions {
   downloadUrlTtlSeconds?: number;
   /** Debounce before a changed document is written to disk. Default 250 ms. */
   syncSaveDelayMs?: number;
+  /** Largest encoded size of one shared document (DEV_ROOM_MAX_DOCUMENT_BYTES). Default 4 MiB. */
+  maxDocumentBytes?: number;
   /** Outbound flow-control thresholds; defaults in room-limits.ts (tests shorten the stall time). */
   flowLimits?: Partial<SocketWriterLimits>;
+  /** How long a participant-hosted tool call may wait for its host's answer. Default 30 s (DEV_ROOM_TOOL_CALL_TIMEOUT_MS). */
+  toolCallTimeoutMs?: number;
+  /** Caps on participant toolkits; defaults in room-limits.ts (TOOLKIT_LIMITS). */
+  toolkitLimits?: Partial<ToolkitLimits>;
 }
 
 export interface DevRoomStats {
@@ -74,6 +85,10 @@ export interface DevRoomUsage {
   peakSocketBacklogBytes: number;
   /** Sockets whose reading is paused by flow control right now. */
   pausedSenders: number;
+  /** Participant toolkits registered, all rooms together. */
+  toolkits: number;
+  /** Relayed tool calls waiting for their host's answer. */
+  toolCallsInFlight: number;
 }
 
 const ROOM_PATH = /^\/rooms\/([^/?]+)$/;
@@ -124,18 +139,24 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     maxMessageBytes,
     downloadUrlTtlSeconds: opts.downloadUrlTtlSeconds,
     syncSaveDelayMs: opts.syncSaveDelayMs,
+    maxDocumentBytes: opts.maxDocumentBytes,
     httpBase: () => url.replace(/^ws/, "http"),
     participantsIn: (room) => registry.participantsIn(room),
     log,
   });
   registry.services = services;
+  const toolkits = new RoomToolkits({
+    reserved: new Set([MESSAGING_TOOLKIT, STORAGE_TOOLKIT, SYNC_TOOLKIT]),
+    toolCallTimeoutMs: opts.toolCallTimeoutMs,
+    limits: opts.toolkitLimits,
+    log,
+  });
+  registry.toolkits = toolkits;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
   const loopMonitor = startLoopMonitor();
   const stats = (): DevRoomStats => ({ sockets: sockets.size, rooms: registry.stats() });
 
-  // Participant -> its socket's writer, for sender-side flow control.
-  const writers = new WeakMap<Participant, SocketWriter>();
   const liveWriters = new Set<SocketWriter>();
   let peakOfClosedWriters = 0;
 
@@ -202,6 +223,11 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
         closeWith(CLOSE_INVALID_DATA, `malformed frame (${error.code})`);
         return;
       }
+      // A toolkit host's broken answer: its caller is the one waiting.
+      if (error.id !== undefined && error.type === TOOL_CALL_RESPONSE) {
+        const why = error.code === "message_too_large" ? `over ${maxMessageBytes} bytes` : error.code;
+        toolkits.unreadableAnswer(p, error.id, why);
+      }
       // Whoever sent a request is waiting on its id: answer rather than leave it pending.
       if (error.id !== undefined && (error.type === undefined || expectsResponse(error.type))) {
         const text =
@@ -230,35 +256,14 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     );
     const joined = registry.join(claims, writer);
     participant = joined;
-    writers.set(joined, writer);
     liveWriters.add(writer);
     ws.once("close", () => {
       liveWriters.delete(writer);
       peakOfClosedWriters = Math.max(peakOfClosedWriters, writer.peakBacklog);
     });
 
-    // Flow control applies to the sender (D7): while anyone in the room (the
-    // sender included) has more than the high-water mark waiting, stop reading
-    // this socket; resume once they are all under the low-water mark. A fast
-    // sender is slowed to the pace of the slowest reader instead of getting
-    // that reader evicted or its messages dropped.
-    let gated = false;
-    const gateSender = (): void => {
-      if (gated || !joined.active) return;
-      const congested: SocketWriter[] = [];
-      for (const member of registry.roomMembers(joined)) {
-        const memberWriter = writers.get(member);
-        if (memberWriter?.congested) congested.push(memberWriter);
-      }
-      if (congested.length === 0) return;
-      gated = true;
-      ws.pause();
-      void Promise.all(congested.map((w) => w.whenDrained())).then(() => {
-        gated = false;
-        if (ws.readyState === WebSocket.OPEN) ws.resume();
-        gateSender();
-      });
-    };
+    // Flow control applies to the sender, per destination (D7, 19 M3; flow-gate.ts).
+    const gate = new SenderGate(ws);
 
     ws.on("message", (data: RawData, isBinary: boolean) => {
       if (!joined.active) return;
@@ -272,12 +277,13 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
           closeWith(CLOSE_TOO_BIG, `frame over ${MAX_FRAME_BYTES} bytes`);
           return;
         }
-        for (const event of reassembler.feed(frame)) {
-          if (!joined.active) return;
-          if (event.kind === "message") registry.handleMessage(joined, event.message);
-          else onFrameError(joined, event.error);
-        }
-        gateSender();
+        asSender(gate, () => {
+          for (const event of reassembler.feed(frame)) {
+            if (!joined.active) return;
+            if (event.kind === "message") registry.handleMessage(joined, event.message);
+            else onFrameError(joined, event.error);
+          }
+        });
       } catch (error) {
         log(`internal error on socket of ${joined.id}: ${String(error)}`);
         closeWith(CLOSE_INTERNAL_ERROR, "internal error");
@@ -393,7 +399,15 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
       peakSocketBacklogBytes = Math.max(peakSocketBacklogBytes, writer.peakBacklog);
     }
     const pausedSenders = [...sockets].filter((ws) => ws.isPaused).length;
-    return { attributeBytes: registry.attributeBytes(), backlogBytes, peakSocketBacklogBytes, pausedSenders };
+    const { toolkits: registered, callsInFlight } = toolkits.usage();
+    return {
+      attributeBytes: registry.attributeBytes(),
+      backlogBytes,
+      peakSocketBacklogBytes,
+      pausedSenders,
+      toolkits: registered,
+      toolCallsInFlight: callsInFlight,
+    };
   };
 
   return { url, port, close, stats, usage };

@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
 import { encodeMessage, type ProtocolMessage } from "./framing";
 import { FLOW_LIMITS, SEND_BATCH_MESSAGES, SEND_BUDGET_MS } from "./room-limits";
+import { noteWrite } from "./flow-gate";
 
 export interface MessageSink {
   write(message: ProtocolMessage): void;
@@ -57,6 +58,7 @@ export class SocketWriter implements MessageSink {
     }
     this.settle();
     pump.schedule(this);
+    noteWrite(this, message.data.length);
   }
 
   /** Bytes not yet accepted by the kernel: queued here plus buffered inside ws. */

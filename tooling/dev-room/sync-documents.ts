@@ -1,88 +1,124 @@
-// Shared documents for document sync: one Y.Doc per path per room, the schema
-// the first client gave kept with it, saved (debounced) to
-// <room folder>/sync/<name>.json as {path, schema, update: base64 Yjs v1 update}
-// and loaded again after a restart. Updates are checked before they touch the
-// document, and what others receive is Yjs's own re-encoding of the change.
+// Shared documents for document sync: one Y.Doc per path per room while
+// someone has it open, its schema kept with it, saved through DocumentFile
+// (snapshot + append-only log, sync-persistence.ts) and loaded again on the
+// next open. Updates are checked before they touch the document
+// (sync-update-check.ts), and what others receive is Yjs's own re-encoding of
+// the change. A document nobody holds is saved and then dropped from memory.
 
 import { createHash } from "node:crypto";
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import * as Y from "yjs";
-import type { JsonObject } from "./framing";
 import { ErrorCode, RequestError } from "./content";
 import type { RoomStorage } from "./storage-store";
+import { DocumentFile } from "./sync-persistence";
+import { checkUpdate } from "./sync-update-check";
+import type { DocumentSchema } from "./sync-schema";
+import { tryParseSchema } from "./sync-schema";
 
 export interface Subscriber {
   /** Receives a Yjs v1 update that some other subscriber (or nobody) caused. */
   send(update: Uint8Array): void;
 }
 
-/** The root type MeshDocument keeps its tree in (`doc.get("xml", YXmlElement)` in the SDK's runtime). */
-const ROOT_TYPE = "xml";
+export interface SyncLimits {
+  /** Largest encoded size (Yjs v1 update of the whole document) a document may reach. */
+  maxDocumentBytes: number;
+  /** Delay from the first unsaved change to its write. */
+  saveDelayMs: number;
+}
+
+/** DEV_ROOM_MAX_DOCUMENT_BYTES default: 4 MiB, well under what one socket may queue (room-limits.ts). */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+export function documentTooLarge(docPath: string, bytes: number, limit: number, what: string): RequestError {
+  return new RequestError(
+    `document too large: ${docPath} ${what} ${bytes} bytes, the limit is ${limit} bytes (DEV_ROOM_MAX_DOCUMENT_BYTES)`,
+    ErrorCode.INVALID_REQUEST,
+  );
+}
+
+/** Transaction origin of updates loaded from disk or built by the room itself. */
+const RESTORED = Symbol("restored");
 
 export class SyncDocument {
   readonly doc = new Y.Doc({ gc: true });
   readonly subscribers = new Set<Subscriber>();
+  readonly file: DocumentFile;
+  /** Open handlers and requests using the document; at 0 it may be evicted. */
+  holders = 0;
+  /** Encoded size when last measured, plus the size of every update applied since: never below the real size. */
+  private sizeBound = 0;
+  private measuredAt = 0;
+  private schemaInfo: DocumentSchema | null;
 
   constructor(
     readonly room: string,
     readonly path: string,
-    public schema: JsonObject | null,
+    schema: DocumentSchema | null,
+    file: string,
+    private readonly limits: SyncLimits,
     private readonly changed: (d: SyncDocument) => void,
   ) {
+    this.schemaInfo = schema;
+    this.file = new DocumentFile(file, {
+      path,
+      schemaJson: () => this.schemaInfo?.json ?? null,
+      encodeState: () => this.state(),
+    });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      this.sizeBound += update.length;
+      // Restored content is on disk already, or saved whole by the snapshot a new document asks for.
+      if (origin === RESTORED) return;
       for (const s of this.subscribers) if (s !== origin) s.send(update);
+      this.file.append(update);
       this.changed(this);
     });
   }
 
+  get schema(): DocumentSchema | null {
+    return this.schemaInfo;
+  }
+
+  /** The first valid schema sticks; only a document without one gets one. */
+  adoptSchema(schema: DocumentSchema): void {
+    if (this.schemaInfo !== null) return;
+    this.schemaInfo = schema;
+    this.file.requestSnapshot();
+    this.changed(this);
+  }
+
   /** Applies a client's update after checking it; a refused update leaves the document untouched. */
   apply(update: Uint8Array, origin: Subscriber): void {
-    checkUpdate(update);
+    checkUpdate(this.doc, update, this.schemaInfo?.tags ?? new Set());
+    this.ensureRoomFor(update);
     Y.applyUpdate(this.doc, update, origin);
+  }
+
+  /** Loading saved (already checked) updates: no relay, no logging. */
+  restore(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, RESTORED);
+  }
+
+  private ensureRoomFor(update: Uint8Array): void {
+    const limit = this.limits.maxDocumentBytes;
+    if (this.sizeBound + update.length <= limit) return;
+    // Measuring costs as much as the document; near the cap, do it at most once per 1/16 of the cap added.
+    if (this.sizeBound - this.measuredAt > limit / 16) this.measure();
+    if (this.sizeBound + update.length > limit) {
+      throw documentTooLarge(this.path, this.sizeBound + update.length, limit, "would grow to");
+    }
+  }
+
+  /** Exact encoded size; returns it. */
+  measure(): number {
+    this.sizeBound = this.state().length;
+    this.measuredAt = this.sizeBound;
+    return this.sizeBound;
   }
 
   state(vector?: Uint8Array): Uint8Array {
     return Y.encodeStateAsUpdate(this.doc, vector);
   }
-}
-
-function malformed(why: string): RequestError {
-  return new RequestError(`malformed sync update: ${why}`, ErrorCode.INVALID_REQUEST);
-}
-
-/**
- * Refuses what is not a Yjs v1 update, and updates that create content the
- * SDK's MeshDocument cannot hold (other root types, maps, arrays, sub-documents):
- * relayed, those would break every other subscriber's document.
- */
-function checkUpdate(update: Uint8Array): void {
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
-  try {
-    decoded = Y.decodeUpdate(update);
-  } catch (error) {
-    throw malformed(`not a Yjs v1 update (${error instanceof Error ? error.message : String(error)})`);
-  }
-  for (const struct of decoded.structs) {
-    if (!(struct instanceof Y.Item)) continue;
-    if (typeof struct.parent === "string" && struct.parent !== ROOT_TYPE) {
-      throw malformed(`unexpected root type ${JSON.stringify(struct.parent)}`);
-    }
-    const content = struct.content;
-    if (content instanceof Y.ContentType) {
-      if (!(content.type instanceof Y.XmlElement) && !(content.type instanceof Y.XmlText)) {
-        throw malformed("only XML elements and text can be inserted");
-      }
-    } else if (content instanceof Y.ContentDoc) {
-      throw malformed("sub-documents are not supported");
-    }
-  }
-}
-
-interface SavedDocument {
-  path: string;
-  schema: JsonObject | null;
-  update: string;
 }
 
 export class SyncStore {
@@ -94,17 +130,83 @@ export class SyncStore {
 
   constructor(
     private readonly storage: RoomStorage,
-    private readonly saveDelayMs: number,
+    private readonly limits: SyncLimits,
     private readonly log: (line: string) => void,
   ) {}
 
   private fileOf(room: string, docPath: string): string {
     const name = createHash("sha256").update(docPath).digest("hex").slice(0, 40);
-    return path.join(this.storage.roomDir(room), "sync", `${name}.json`);
+    return path.join(this.storage.roomDir(room), "sync", name);
   }
 
-  /** The document, loaded from disk when needed; null when it does not exist. */
-  async find(room: string, docPath: string): Promise<SyncDocument | null> {
+  /** Documents held in memory right now (tests and /usage). */
+  get inMemory(): number {
+    return this.loaded.size;
+  }
+
+  /**
+   * The document, loaded from disk when needed, with a hold the caller must
+   * give back with release(); null (and no hold) when it does not exist.
+   */
+  async acquire(room: string, docPath: string): Promise<SyncDocument | null> {
+    const doc = await this.find(room, docPath);
+    if (doc) doc.holders++;
+    return doc;
+  }
+
+  /** Like acquire(), creating an empty document with `schema` when there is none. */
+  async acquireOrCreate(
+    room: string,
+    docPath: string,
+    schema: DocumentSchema | null,
+    initial?: Uint8Array,
+  ): Promise<{ doc: SyncDocument; created: boolean }> {
+    const existing = await this.find(room, docPath);
+    const key = `${room}\0${docPath}`;
+    // No await from this check to the set: concurrent creators end up with the same document.
+    const raced = existing ?? this.loaded.get(key);
+    if (raced) {
+      raced.holders++;
+      return { doc: raced, created: false };
+    }
+    const doc = this.newDocument(room, docPath, schema);
+    if (initial) doc.restore(initial);
+    doc.file.requestSnapshot();
+    this.loaded.set(key, doc);
+    doc.holders++;
+    this.scheduleSave(doc);
+    return { doc, created: true };
+  }
+
+  /** Gives back a hold; the last one out saves the document and drops it from memory. */
+  release(doc: SyncDocument): void {
+    doc.holders--;
+    if (doc.holders > 0) return;
+    this.track(this.evict(doc));
+  }
+
+  private async evict(doc: SyncDocument): Promise<void> {
+    this.cancelTimer(doc);
+    await doc.file.write();
+    // Someone may have opened it while it was written.
+    if (doc.holders > 0) return;
+    if (doc.file.dirty) {
+      this.scheduleSave(doc);
+      return;
+    }
+    const key = `${doc.room}\0${doc.path}`;
+    if (this.loaded.get(key) !== doc) return;
+    this.loaded.delete(key);
+    doc.doc.destroy();
+  }
+
+  private newDocument(room: string, docPath: string, schema: DocumentSchema | null): SyncDocument {
+    return new SyncDocument(room, docPath, schema, this.fileOf(room, docPath), this.limits, (d) =>
+      this.scheduleSave(d),
+    );
+  }
+
+  private async find(room: string, docPath: string): Promise<SyncDocument | null> {
     const key = `${room}\0${docPath}`;
     const inMemory = this.loaded.get(key);
     if (inMemory) return inMemory;
@@ -127,37 +229,24 @@ export class SyncStore {
     return pending;
   }
 
-  async create(room: string, docPath: string, schema: JsonObject | null): Promise<SyncDocument> {
-    const existing = await this.find(room, docPath);
-    if (existing) return existing;
-    // No await from this check to the set: concurrent creators end up with the same document.
-    const key = `${room}\0${docPath}`;
-    const raced = this.loaded.get(key);
-    if (raced) return raced;
-    const doc = new SyncDocument(room, docPath, schema, (d) => this.scheduleSave(d));
-    this.loaded.set(key, doc);
-    this.scheduleSave(doc);
-    return doc;
-  }
-
   private async load(room: string, docPath: string): Promise<SyncDocument | null> {
-    let text: string;
+    const file = this.fileOf(room, docPath);
+    let saved;
     try {
-      text = await fs.readFile(this.fileOf(room, docPath), "utf8");
+      saved = await DocumentFile.read(file, docPath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw error;
-    }
-    let saved: SavedDocument;
-    try {
-      saved = JSON.parse(text) as SavedDocument;
-      if (saved.path !== docPath || typeof saved.update !== "string") throw new Error("unexpected content");
-    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== undefined) throw error;
       this.log(`sync document ${docPath} in room ${room} could not be read (${String(error)}); starting empty`);
       return null;
     }
-    const doc = new SyncDocument(room, docPath, saved.schema ?? null, (d) => this.scheduleSave(d));
-    Y.applyUpdate(doc.doc, Buffer.from(saved.update, "base64"));
+    if (saved === null) return null;
+    const doc = this.newDocument(room, docPath, tryParseSchema(saved.schema));
+    for (const update of saved.updates) doc.restore(update);
+    const [snapshot, ...logged] = saved.updates;
+    doc.file.loaded(snapshot?.length ?? 0, saved.bytes - (snapshot?.length ?? 0));
+    // A log (possibly torn by a crash) is folded into a fresh snapshot at the next write.
+    if (logged.length > 0) doc.file.requestSnapshot();
+    doc.measure();
     return doc;
   }
 
@@ -165,10 +254,17 @@ export class SyncStore {
     if (this.timers.has(doc)) return;
     const timer = setTimeout(() => {
       this.timers.delete(doc);
-      this.track(this.save(doc));
-    }, this.saveDelayMs);
+      this.track(doc.file.write());
+    }, this.limits.saveDelayMs);
     timer.unref();
     this.timers.set(doc, timer);
+  }
+
+  private cancelTimer(doc: SyncDocument): void {
+    const timer = this.timers.get(doc);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(doc);
   }
 
   private track(promise: Promise<void>): void {
@@ -177,25 +273,11 @@ export class SyncStore {
     void tracked.finally(() => this.saving.delete(tracked));
   }
 
-  /** Written to a temporary file and renamed, so a crash never leaves half a document. */
-  private async save(doc: SyncDocument): Promise<void> {
-    const file = this.fileOf(doc.room, doc.path);
-    const saved: SavedDocument = {
-      path: doc.path,
-      schema: doc.schema,
-      update: Buffer.from(doc.state()).toString("base64"),
-    };
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.${Date.now()}.${Math.random().toString(16).slice(2)}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(saved), { mode: 0o600 });
-    await fs.rename(temp, file);
-  }
-
   /** Saves everything still pending; called on shutdown. */
   async flush(): Promise<void> {
     for (const [doc, timer] of this.timers) {
       clearTimeout(timer);
-      this.track(this.save(doc));
+      this.track(doc.file.write());
     }
     this.timers.clear();
     await Promise.all([...this.saving]);

@@ -10,18 +10,19 @@ import { ErrorCode, RequestError } from "./content";
 import { canRead, canWrite, type PathGrants } from "./path-grants";
 import { syncPath, roomPath } from "./room-paths";
 import type { RoomStorage } from "./storage-store";
-import type { SyncDocument, SyncStore, Subscriber } from "./sync-documents";
+import { documentTooLarge, type SyncDocument, type SyncStore, type Subscriber } from "./sync-documents";
+import { initialUpdate, parseSchema, tryParseSchema, type DocumentSchema } from "./sync-schema";
 import { binaryHeaders, type StreamChunk, type StreamHandler, type ToolCallStream } from "./tool-streams";
 
 export const SYNC_TOOLKIT = "sync";
 
 export interface SyncContext {
   documents: SyncStore;
+  maxDocumentBytes: number;
   storage: RoomStorage;
   grants(participant: Participant): PathGrants | null;
 }
 
-const MAX_SCHEMA_BYTES = 256 * 1024;
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -29,11 +30,19 @@ function invalid(why: string): RequestError {
   return new RequestError(`invalid chunk for sync.open: ${why}`, ErrorCode.INVALID_REQUEST);
 }
 
-function readSchema(value: unknown): JsonObject | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) throw invalid("schema must be a JSON object or null");
-  if (JSON.stringify(value).length > MAX_SCHEMA_BYTES) throw invalid(`schema larger than ${MAX_SCHEMA_BYTES} bytes`);
-  return value as JsonObject;
+function denied(what: string, path: string): RequestError {
+  return new RequestError(`permission denied: the token ${what} on ${path}`, ErrorCode.PERMISSION_DENIED);
+}
+
+const noSchema = (path: string): RequestError =>
+  new RequestError(
+    `no schema for ${path}: pass one to sync.open or upload .schemas/<extension>.json`,
+    ErrorCode.INVALID_REQUEST,
+  );
+
+/** A schema the client passed: absent is null, anything else must be a valid MeshSchema. */
+function givenSchema(value: unknown): DocumentSchema | null {
+  return value === undefined || value === null ? null : parseSchema(value);
 }
 
 /** Payloads are the UTF-8 bytes of base64 text (sync-client.js encodes and decodes them that way). */
@@ -75,31 +84,18 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
       return;
     }
     if (headers.kind !== "sync") throw invalid(`expected kind "sync", got ${JSON.stringify(headers.kind)}`);
-    if (!this.writable) {
-      throw new RequestError(
-        `permission denied: the token grants read-only sync on ${this.path}`,
-        ErrorCode.PERMISSION_DENIED,
-      );
-    }
+    if (!this.writable) throw denied("grants read-only sync", this.path);
     this.document.apply(decodeUpdate(chunk.payload), this);
   }
 
   private async start(headers: JsonObject): Promise<void> {
     const path = syncPath(headers.path);
     const grants = this.ctx.grants(this.participant);
-    if (!canRead(grants, path)) {
-      throw new RequestError(
-        `permission denied: the token does not grant sync on ${path}`,
-        ErrorCode.PERMISSION_DENIED,
-      );
-    }
-    if (headers.initial_json !== undefined && headers.initial_json !== null) {
-      throw invalid("initial_json is not supported by the dev room; open the document and edit it instead");
-    }
+    if (!canRead(grants, path)) throw denied("does not grant sync", path);
     if (headers.schema_path !== undefined && headers.schema_path !== null) {
       throw invalid("schema_path is not supported by the dev room; pass the schema itself");
     }
-    const given = readSchema(headers.schema);
+    const given = givenSchema(headers.schema);
     let vector: Uint8Array | undefined;
     if (headers.vector !== undefined && headers.vector !== null) {
       if (typeof headers.vector !== "string" || !STRICT_BASE64.test(headers.vector))
@@ -107,54 +103,39 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
       vector = new Uint8Array(Buffer.from(headers.vector, "base64"));
     }
     const room = this.participant.room;
-    let document = await this.ctx.documents.find(room, path);
-    if (document === null) {
-      if (headers.create === false) throw new RequestError(`document not found: ${path}`, ErrorCode.NOT_FOUND);
-      if (!canWrite(grants, path)) {
-        throw new RequestError(
-          `permission denied: the token grants read-only sync on ${path}`,
-          ErrorCode.PERMISSION_DENIED,
-        );
+    const documents = this.ctx.documents;
+    let document = await documents.acquire(room, path);
+    try {
+      if (document === null) {
+        if (headers.create === false) throw new RequestError(`document not found: ${path}`, ErrorCode.NOT_FOUND);
+        if (!canWrite(grants, path)) throw denied("grants read-only sync", path);
+        document = await createDocument(this.ctx, room, path, given, headers.initial_json);
       }
-      document = await this.ctx.documents.create(room, path, given ?? (await this.schemaFile(path)));
-    }
-    if (document.schema === null) document.schema = given ?? (await this.schemaFile(path));
-    if (document.schema === null) {
-      throw new RequestError(
-        `no schema for ${path}: pass one to sync.open or upload .schemas/<extension>.json`,
-        ErrorCode.INVALID_REQUEST,
-      );
-    }
-    if (!this.participant.active) return;
-    let state: Uint8Array;
-    try {
-      state = document.state(vector);
-    } catch {
-      throw invalid("vector is not a Yjs state vector");
-    }
-    this.path = path;
-    this.writable = canWrite(grants, path);
-    this.stream.sendBinary({ kind: "state", path, schema: document.schema }, encodeUpdate(state));
-    // Subscribed right after the state went out: nothing can fall between the two.
-    this.document = document;
-    document.subscribers.add(this);
-  }
-
-  /** The SDK names the schema file after the extension (meshagent-react's useDocumentConnection). */
-  private async schemaFile(path: string): Promise<JsonObject | null> {
-    const dot = path.lastIndexOf(".");
-    if (dot <= path.lastIndexOf("/")) return null;
-    const file = roomPath(`.schemas/${path.slice(dot + 1).toLowerCase()}.json`);
-    try {
-      const { handle } = await this.ctx.storage.openForRead(this.participant.room, file);
+      if (document.schema === null) {
+        const schema = given ?? (await schemaFromStorage(this.ctx.storage, room, path));
+        if (schema === null) throw noSchema(path);
+        document.adoptSchema(schema);
+      }
+      let state: Uint8Array;
       try {
-        const parsed: unknown = JSON.parse(await handle.readFile("utf8"));
-        return readSchema(parsed);
-      } finally {
-        await handle.close();
+        state = document.state(vector);
+      } catch {
+        throw invalid("vector is not a Yjs state vector");
       }
-    } catch {
-      return null;
+      // A document stored before the cap existed would be refused by the socket's own limits, taking every other feature on that connection with it.
+      if (state.length > this.ctx.maxDocumentBytes) {
+        throw documentTooLarge(path, state.length, this.ctx.maxDocumentBytes, "is");
+      }
+      if (!this.participant.active) throw new RequestError("the participant left", ErrorCode.OPERATION_FAILED);
+      this.path = path;
+      this.writable = canWrite(grants, path);
+      this.stream.sendBinary({ kind: "state", path, schema: document.schema!.json }, encodeUpdate(state));
+      // Subscribed right after the state went out: nothing can fall between the two.
+      this.document = document;
+      document.subscribers.add(this);
+    } catch (error) {
+      if (document !== null) documents.release(document);
+      throw error;
     }
   }
 
@@ -163,6 +144,71 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
   }
 
   abort(): void {
-    this.document?.subscribers.delete(this);
+    const document = this.document;
+    this.document = null;
+    if (document === null) return;
+    document.subscribers.delete(this);
+    this.ctx.documents.release(document);
+  }
+}
+
+/**
+ * A new document with `schema` (or the room's .schemas file) and, if given,
+ * content from `json`; held for the caller. Refused without any schema.
+ */
+async function createDocument(
+  ctx: SyncContext,
+  room: string,
+  path: string,
+  given: DocumentSchema | null,
+  json: unknown,
+): Promise<SyncDocument> {
+  const schema = given ?? (await schemaFromStorage(ctx.storage, room, path));
+  if (schema === null) throw noSchema(path);
+  let initial: Uint8Array | undefined;
+  if (json !== undefined && json !== null) {
+    initial = initialUpdate(schema, json);
+    if (initial.length > ctx.maxDocumentBytes) {
+      throw documentTooLarge(path, initial.length, ctx.maxDocumentBytes, "would start at");
+    }
+  }
+  return (await ctx.documents.acquireOrCreate(room, path, schema, initial)).doc;
+}
+
+/** `sync.create {path, json, schema, schema_path}` (SDK 0.39): a new document, refused if one exists. */
+export async function createSyncDocument(ctx: SyncContext, participant: Participant, args: JsonObject): Promise<void> {
+  const path = syncPath(args.path);
+  const grants = ctx.grants(participant);
+  if (!canWrite(grants, path)) throw denied("does not grant sync write", path);
+  if (args.schema_path !== undefined && args.schema_path !== null) {
+    throw new RequestError(
+      "schema_path is not supported by the dev room; pass the schema itself",
+      ErrorCode.INVALID_REQUEST,
+    );
+  }
+  const existing = await ctx.documents.acquire(participant.room, path);
+  if (existing !== null) {
+    ctx.documents.release(existing);
+    throw new RequestError(`document already exists: ${path}`, ErrorCode.INVALID_REQUEST);
+  }
+  const schema = givenSchema(args.schema);
+  const document = await createDocument(ctx, participant.room, path, schema, args.json);
+  ctx.documents.release(document);
+}
+
+/** The SDK names the schema file after the extension (meshagent-react's useDocumentConnection). */
+async function schemaFromStorage(storage: RoomStorage, room: string, path: string): Promise<DocumentSchema | null> {
+  const dot = path.lastIndexOf(".");
+  if (dot <= path.lastIndexOf("/")) return null;
+  const file = roomPath(`.schemas/${path.slice(dot + 1).toLowerCase()}.json`);
+  try {
+    const { handle } = await storage.openForRead(room, file);
+    try {
+      return tryParseSchema(JSON.parse(await handle.readFile("utf8")));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
   }
 }

@@ -14,9 +14,9 @@ import {
   type MeshDocument,
   type RoomClient,
 } from "@meshagent/meshagent";
-import { sdkToken, useHarness, waitFor, withTimeout, type RawClient, roomRefusal } from "./test-helpers";
+import { sdkToken, useHarness, waitFor, withTimeout, roomRefusal } from "./test-helpers";
 import { notesOf, notesSchema } from "../testing/notes-document";
-import { silenceSyncLog } from "./sync-test-helpers";
+import { openRaw, silenceSyncLog } from "./sync-test-helpers";
 import type { JsonObject } from "./framing";
 
 const h = useHarness({ start: false, dataDir: "dev-room-sync-" });
@@ -250,63 +250,4 @@ function notesIn(savedJson: string): number {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, Buffer.from(saved.update, "base64"));
   return doc.get("xml", Y.XmlElement).length;
-}
-
-interface RawStream {
-  toolCallId: string;
-  chunks: { header: JsonObject; payload: Uint8Array }[];
-  /** Sends a request chunk and returns the content of its __response__. */
-  sendChunk(chunk: JsonObject, payload?: Uint8Array): Promise<JsonObject>;
-}
-
-/** Opens sync.open by hand, the way RoomClient.invokeStream does, and collects response chunks. */
-async function openRaw(raw: RawClient, docPath: string, schema: JsonObject | null): Promise<RawStream> {
-  const toolCallId = `raw-${Math.random().toString(16).slice(2)}`;
-  const chunks: RawStream["chunks"] = [];
-  const seen = new Set<unknown>();
-  const collect = () => {
-    for (const m of raw.received) {
-      if (seen.has(m) || m.type !== "room.tool_call_response_chunk") continue;
-      seen.add(m);
-      const header = raw.headerOf(m);
-      if (header.tool_call_id !== toolCallId) continue;
-      const body = m.data;
-      const jsonLength = new DataView(body.buffer, body.byteOffset).getUint32(4);
-      chunks.push({ header: header.chunk as JsonObject, payload: body.subarray(8 + jsonLength) });
-    }
-  };
-  const timer = setInterval(collect, 2);
-  raw.socket.once("close", () => clearInterval(timer));
-  const response = async (id: number): Promise<JsonObject> => {
-    const m = await raw.next((x) => x.type === "__response__" && x.id === id, `response ${id}`);
-    return raw.headerOf(m);
-  };
-  const open = raw.send("room.invoke_tool", {
-    toolkit: "sync",
-    tool: "open",
-    tool_call_id: toolCallId,
-    arguments: { type: "control", method: "open" },
-  });
-  expect(await response(open)).toEqual({ type: "control", method: "open" });
-  const stream: RawStream = {
-    toolCallId,
-    chunks,
-    async sendChunk(chunk, payload) {
-      return response(raw.send("room.tool_call_request_chunk", { tool_call_id: toolCallId, chunk }, payload));
-    },
-  };
-  await stream.sendChunk({
-    type: "binary",
-    headers: {
-      kind: "start",
-      path: docPath,
-      create: true,
-      vector: null,
-      schema,
-      schema_path: null,
-      initial_json: null,
-    },
-  });
-  await waitFor(() => (collect(), chunks.length > 0), "state chunk");
-  return stream;
 }

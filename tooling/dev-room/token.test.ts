@@ -17,6 +17,13 @@ describe("verifyRoomToken", () => {
         messaging: { send: true, broadcast: true, list: true },
         storage: { kind: "storage", paths: null },
         sync: { kind: "sync", paths: null },
+        agents: {
+          registerPublicToolkit: true,
+          registerPrivateToolkit: true,
+          useTools: true,
+          call: true,
+          allowedToolkits: null,
+        },
       },
     });
   });

@@ -12,6 +12,20 @@ export interface MessagingPermissions {
   list: boolean;
 }
 
+/**
+ * `api.agents` (the SDK's AgentsGrant). A field the token leaves out is
+ * granted, as in the SDK's constructor (`?? true`); 0.35.8 writes camelCase
+ * (JSON of the class), 0.39.9 and Python write snake_case and omit true.
+ */
+export interface AgentsPermissions {
+  registerPublicToolkit: boolean;
+  registerPrivateToolkit: boolean;
+  useTools: boolean;
+  call: boolean;
+  /** 0.39.9 `allowed_toolkits`: null = any toolkit. */
+  allowedToolkits: string[] | null;
+}
+
 export interface RoomTokenClaims {
   name: string;
   role: string;
@@ -22,6 +36,8 @@ export interface RoomTokenClaims {
   storage: PathGrants | null;
   /** null: no document sync at all. */
   sync: PathGrants | null;
+  /** null: the token's api grant does not include agents (no participant toolkits at all). */
+  agents: AgentsPermissions | null;
 }
 
 export type TokenRefusalReason = "missing_token" | "invalid_token" | "token_expired" | "wrong_room";
@@ -86,6 +102,42 @@ function messagingOf(grants: Grant[], version: unknown): MessagingPermissions | 
   return { send: m.send !== false, broadcast: m.broadcast !== false, list: m.list !== false };
 }
 
+const FULL_AGENTS: AgentsPermissions = {
+  registerPublicToolkit: true,
+  registerPrivateToolkit: true,
+  useTools: true,
+  call: true,
+  allowedToolkits: null,
+};
+
+function agentsOf(grants: Grant[], version: unknown): AgentsPermissions | null {
+  const api = grants.find((g) => g.name === "api");
+  if (api === undefined || typeof api.scope !== "object" || api.scope === null) {
+    return isLegacyVersion(version) ? { ...FULL_AGENTS } : null;
+  }
+  const agents = (api.scope as Record<string, unknown>).agents;
+  if (typeof agents !== "object" || agents === null || Array.isArray(agents)) return null;
+  const a = agents as Record<string, unknown>;
+  // Absent means granted (the SDK's default); anything but a boolean true is refused (fail closed).
+  const flag = (snake: string, camel: string): boolean => {
+    const value = a[snake] ?? a[camel];
+    return value === undefined || value === null || value === true;
+  };
+  const allowed = a.allowed_toolkits ?? a.allowedToolkits;
+  return {
+    registerPublicToolkit: flag("register_public_toolkit", "registerPublicToolkit"),
+    registerPrivateToolkit: flag("register_private_toolkit", "registerPrivateToolkit"),
+    useTools: flag("use_tools", "useTools"),
+    call: flag("call", "call"),
+    allowedToolkits:
+      allowed === undefined || allowed === null
+        ? null
+        : Array.isArray(allowed)
+          ? allowed.filter((name): name is string => typeof name === "string")
+          : [],
+  };
+}
+
 /** Checks a participant token for the room named in the URL. Never throws. */
 export async function verifyRoomToken(
   jwt: string | null | undefined,
@@ -116,6 +168,7 @@ export async function verifyRoomToken(
       messaging: messagingOf(grants, payload.version),
       storage: pathGrantsOf(grants, payload.version, "storage"),
       sync: pathGrantsOf(grants, payload.version, "sync"),
+      agents: agentsOf(grants, payload.version),
     },
   };
 }

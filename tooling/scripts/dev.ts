@@ -7,7 +7,8 @@
  * `next dev` is pointed at it. Secrets for both (room signing secret and
  * AUTH_SECRET) are generated once into .meshagent-dev/secrets.json, which git
  * ignores. The demo agent (agent/) joins the local room too, unless DEV_AGENT=false.
- * One Ctrl-C stops everything; `r` + Enter restarts only the local room.
+ * One Ctrl-C stops everything; `npm run dev:restart-room` (SIGUSR2), or `r` +
+ * Enter in a terminal, restarts only the local room.
  *
  * `next dev` listens on 127.0.0.1 only, because dev sign-in has no password:
  * pass `--hostname 0.0.0.0` (or set HOST) to let other machines in.
@@ -17,13 +18,13 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
-import { cliEnv, devRoomDataDir, devRoomSecret } from "../dev-room/cli-env";
+import { DEV_ROOM_ENV, cliEnv, devRoomDataDir, devRoomSecret } from "../dev-room/cli-env";
 import { loadDevSecrets } from "../dev-room/dev-secrets";
 import { hasMeshAgentCredentials, type ReadEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 import { startDevAgent } from "../../agent/dev-hook";
 import { nextDevArgs } from "./next-dev-args";
-import { onRestartKey } from "./restart-key";
+import { onRestartRequest, restartPidFile } from "./restart-key";
 import { warmUpDevServer } from "./warm-up";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -31,7 +32,7 @@ nextEnv.loadEnvConfig(root, true, { info: () => {}, error: console.error });
 
 let read: ReadEnv;
 try {
-  read = cliEnv(["DEV_ROOM_PORT", "DEV_ROOM_SECRET", "DEV_ROOM_DATA_DIR", "DEV_ROOM_MAX_UPLOAD_BYTES", "HOST"]);
+  read = cliEnv([...DEV_ROOM_ENV, "HOST"]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -55,6 +56,7 @@ if (!cloudConfigured) {
       secret,
       dataDir: devRoomDataDir(root, env),
       maxUploadBytes: env.DEV_ROOM_MAX_UPLOAD_BYTES,
+      toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
     });
   try {
     secret = devRoomSecret(root, env);
@@ -63,17 +65,21 @@ if (!cloudConfigured) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  console.log(`MeshAgent dev room server listening on ${room.url} (type r + Enter to restart it)`);
   childEnv.DEV_ROOM_URL = room.url;
   childEnv.DEV_ROOM_SECRET = secret;
   agent = startDevAgent(root, { url: room.url, secret });
   // Same port and data folder: browsers and the agent reconnect by themselves, files and documents stay.
-  stopRestartKey = onRestartKey(async () => {
-    const port = room?.port ?? env.DEV_ROOM_PORT;
-    await room?.close();
-    room = await startRoom(port);
-    console.log(`MeshAgent dev room server restarted on ${room.url}`);
-  });
+  const restart = onRestartRequest(
+    async () => {
+      const port = room?.port ?? env.DEV_ROOM_PORT;
+      await room?.close();
+      room = await startRoom(port);
+      console.log(`MeshAgent dev room server restarted on ${room.url}`);
+    },
+    restartPidFile(root, room.port),
+  );
+  stopRestartKey = restart.stop;
+  console.log(`MeshAgent dev room server listening on ${room.url} (${restart.how})`);
 } else {
   console.log("MeshAgent cloud is configured: not starting the local dev room server.");
 }

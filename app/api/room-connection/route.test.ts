@@ -68,11 +68,25 @@ describe("GET /api/room-connection", () => {
     expect(claims.grants).toContainEqual({ name: "room", scope: "design-review" });
     expect(claims.grants).toContainEqual({ name: "role", scope: "user" });
     const api = claims.grants.find((grant) => grant.name === "api")?.scope as Record<string, unknown>;
-    // Messaging, room files and the one shared notes document; nothing else (no admin, containers, secrets, developer).
+    // Messaging, room files, the room documents (shared notes, poll) and hosting a private toolkit (the browser's `ui`);
+    // nothing else (no admin, containers, secrets, developer, no calling others' tools).
     expect(api).toEqual({
       messaging: { broadcast: true, list: true, send: true },
       storage: { paths: [{ path: "files/", readOnly: false }] },
-      sync: { paths: [{ path: "notes/shared.notes", readOnly: false }] },
+      sync: {
+        paths: [
+          { path: "notes/shared.notes", readOnly: false },
+          { path: "poll/current.poll", readOnly: false },
+        ],
+      },
+      agents: {
+        registerAgent: false,
+        registerPublicToolkit: false,
+        registerPrivateToolkit: true,
+        call: false,
+        useAgents: false,
+        useTools: false,
+      },
     });
     expect(claims.grants.filter((grant) => grant.name === "room")).toHaveLength(1);
     expect(claims.exp).toBeGreaterThan(before);

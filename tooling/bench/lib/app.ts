@@ -62,6 +62,8 @@ export interface AppEnv {
   authSecret: string;
   roomUrl: string;
   roomSecret: string;
+  /** Overrides of the bench's defaults (e.g. the real rate limits). */
+  extra?: Record<string, string>;
 }
 
 export async function startApp(env: AppEnv): Promise<AppServer> {
@@ -83,6 +85,7 @@ export async function startApp(env: AppEnv): Promise<AppServer> {
         // Load from one address and one user: the limiter still runs (its cost is measured), never refuses.
         RATE_LIMIT_ROOM_CONNECTION_PER_IP: "1000000",
         RATE_LIMIT_ROOM_CONNECTION_PER_USER: "1000000",
+        ...env.extra,
       }),
     },
   );

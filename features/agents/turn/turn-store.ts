@@ -1,0 +1,82 @@
+import { createStore } from "zustand/vanilla";
+import { agentTurnReducer, type TurnAction } from "@/features/agents/turn/thread-store";
+import { EMPTY_AGENT_STATE, type AgentTurnState } from "@/features/agents/turn/turn-state";
+
+/** Agents whose threads this page keeps (by name); the least recently used goes first. */
+const MAX_AGENTS = 20;
+/** Events queued before a flush is forced, so a flood cannot grow the queue. */
+const MAX_QUEUED = 2000;
+
+export interface TurnStore {
+  agents: Readonly<Record<string, AgentTurnState>>;
+  /** The thread shown per agent: a thread id, or null for a new chat not started yet. */
+  selected: Readonly<Record<string, string | null>>;
+  /** Our own requests: applied at once, after any events still queued. */
+  dispatch: (agent: string, action: TurnAction) => void;
+  /** The agent's events: applied together once per frame, so a fast stream renders once per frame. */
+  queueEvent: (agent: string, action: TurnAction) => void;
+  select: (agent: string, thread: string | null) => void;
+}
+
+function withAgent(
+  agents: Readonly<Record<string, AgentTurnState>>,
+  name: string,
+  state: AgentTurnState,
+): Record<string, AgentTurnState> {
+  const { [name]: _, ...others } = agents;
+  const kept = Object.entries(others).slice(-(MAX_AGENTS - 1));
+  return { ...Object.fromEntries(kept), [name]: state };
+}
+
+function reduceAll(agents: Readonly<Record<string, AgentTurnState>>, batch: { agent: string; action: TurnAction }[]) {
+  let next = agents;
+  for (const { agent, action } of batch) {
+    const current = next[agent] ?? EMPTY_AGENT_STATE;
+    const updated = agentTurnReducer(current, action);
+    if (updated !== current) next = withAgent(next, agent, updated);
+  }
+  return next;
+}
+
+function schedule(flush: () => void) {
+  if (typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(flush);
+  // Hidden tabs get no animation frames; keep up anyway, more slowly.
+  else setTimeout(flush, 100);
+}
+
+/** Every turn-protocol agent's threads on this page: a room-scoped store (useRoomStore), so views come and go freely. */
+export function createTurnStore() {
+  let queue: { agent: string; action: TurnAction }[] = [];
+  let scheduled = false;
+
+  return createStore<TurnStore>((set, get) => {
+    const flush = () => {
+      scheduled = false;
+      if (queue.length === 0) return;
+      const batch = queue;
+      queue = [];
+      const agents = reduceAll(get().agents, batch);
+      if (agents !== get().agents) set({ agents });
+    };
+    return {
+      agents: {},
+      selected: {},
+      dispatch: (agent, action) => {
+        flush();
+        const agents = reduceAll(get().agents, [{ agent, action }]);
+        if (agents !== get().agents) set({ agents });
+      },
+      queueEvent: (agent, action) => {
+        queue.push({ agent, action });
+        if (queue.length >= MAX_QUEUED) return flush();
+        if (!scheduled) {
+          scheduled = true;
+          schedule(flush);
+        }
+      },
+      select: (agent, thread) => set((state) => ({ selected: { ...state.selected, [agent]: thread } })),
+    };
+  });
+}
+
+export const TURN_STORE = "agent-turns";
