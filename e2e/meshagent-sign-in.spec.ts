@@ -1,7 +1,7 @@
 import type { Page, Response as PageResponse } from "@playwright/test";
 import { startMeshAgentAccounts, type MeshAgentAccountsStandIn } from "../tooling/testing/meshagent-accounts";
 import { ROOM_SECRET } from "./env";
-import { expect, RoomPage, test } from "./fixtures";
+import { expect as baseExpect, RoomPage, test } from "./fixtures";
 import { joinWithSdk, ROOM_URL, userToken } from "./sdk-client";
 import { BASE_APP_ENV, startApp, type AppProcess } from "./support/app-process";
 
@@ -23,7 +23,8 @@ const localhost = (url: string) => url.replace("127.0.0.1", "localhost");
 const at = (process: AppProcess) => localhost(process.url);
 
 // Three extra app processes and a whole OAuth round trip per test on a small shared machine.
-test.describe.configure({ timeout: 90_000 });
+test.describe.configure({ timeout: 120_000 });
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);

@@ -119,7 +119,7 @@ const roomList = z
 /** Where MeshAgent cloud rooms live when MESHAGENT_API_URL is unset. */
 export const MESHAGENT_CLOUD_URL = "wss://api.meshagent.com";
 /** MeshAgent's OAuth and accounts API when MESHAGENT_ACCOUNTS_URL is unset. */
-export const MESHAGENT_ACCOUNTS_DEFAULT_URL = "https://api.meshagent.com";
+const MESHAGENT_ACCOUNTS_DEFAULT_URL = "https://api.meshagent.com";
 export const DEFAULT_AGENT_NAME = "assistant";
 
 const schema = {

@@ -70,7 +70,13 @@ describe("authConfigProblems", () => {
   });
 
   it("MeshAgent alone is a complete sign-in setup", () => {
-    const meshagent = { NODE_ENV: "production", AUTH_SECRET: "s", AUTH_MESHAGENT_ID: "i", AUTH_MESHAGENT_SECRET: "m" };
+    const meshagent = {
+      NODE_ENV: "production",
+      AUTH_SECRET: "s",
+      AUTH_URL: "https://site.example",
+      AUTH_MESHAGENT_ID: "i",
+      AUTH_MESHAGENT_SECRET: "m",
+    };
     expect(authConfigProblems(env(meshagent))).toEqual([]);
     expect(isProviderEnabled(env(meshagent), "meshagent")).toBe(true);
     expect(isProviderEnabled(env({ AUTH_MESHAGENT_ID: "i" }), "meshagent")).toBe(false);

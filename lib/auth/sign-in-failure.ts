@@ -29,6 +29,7 @@ type SignInFailure = Exclude<keyof typeof SIGN_IN_FAILURE_MESSAGES, "OAuthCallba
 
 interface ErrorLike {
   name?: unknown;
+  code?: unknown;
   message?: unknown;
   type?: unknown;
   error?: unknown;
@@ -63,7 +64,8 @@ export function classifySignInFailure(error: unknown): SignInFailure | null {
   if (names.includes("MeshAgentProfileError")) return "MeshAgentProfile";
   // Auth.js's own checks (state or PKCE cookie missing or unreadable), and oauth4webapi's state comparison.
   if (links.some((link) => link.type === "InvalidCheck")) return "MeshAgentCheck";
-  if (links.some((link) => link.name === "OperationProcessingError" && /"state"/.test(String(link.message)))) {
+  // Matched by oauth4webapi's error code and message: class names are minified in production bundles.
+  if (links.some((link) => link.code === "OAUTH_INVALID_RESPONSE" && /"state"/.test(String(link.message)))) {
     return "MeshAgentCheck";
   }
   const oauthError = links.find((link) => typeof link.error === "string")?.error;

@@ -17,7 +17,7 @@ export interface MeshAgentGrant {
 }
 
 /** Refresh this long before the access token expires, so no request carries one that lapses on the way. */
-export const REFRESH_MARGIN_SECONDS = 60;
+const REFRESH_MARGIN_SECONDS = 60;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

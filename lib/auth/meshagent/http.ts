@@ -1,7 +1,7 @@
 import "server-only";
 
 /** Thrown when MeshAgent's accounts API does not answer within the configured time. */
-export class MeshAgentTimeoutError extends Error {
+class MeshAgentTimeoutError extends Error {
   constructor(readonly url: string) {
     super(`MeshAgent did not answer in time (${new URL(url).pathname})`);
     this.name = "MeshAgentTimeoutError";
@@ -9,7 +9,7 @@ export class MeshAgentTimeoutError extends Error {
 }
 
 /** Thrown when a response body is larger than the app is willing to read. */
-export class MeshAgentResponseTooLargeError extends Error {
+class MeshAgentResponseTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
     super(`MeshAgent's response was larger than ${limitBytes} bytes`);
     this.name = "MeshAgentResponseTooLargeError";

@@ -13,7 +13,7 @@ export interface MeshAgentProfile {
 }
 
 /** Thrown when MeshAgent's profile cannot identify the person (no usable id). */
-export class MeshAgentProfileError extends Error {
+class MeshAgentProfileError extends Error {
   constructor(detail: string) {
     super(`MeshAgent profile unusable: ${detail}`);
     this.name = "MeshAgentProfileError";

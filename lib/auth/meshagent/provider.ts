@@ -11,7 +11,7 @@ import type { Env } from "@/lib/env";
  * MeshAgent issues the room tokens (MESHAGENT_ROOM_ACCESS=user) the person's
  * token must also list and connect to the project's rooms.
  */
-export function meshAgentScopes(env: Env): string {
+function meshAgentScopes(env: Env): string {
   const scopes = ["profile:read"];
   if (env.MESHAGENT_ROOM_ACCESS === "user") scopes.push("rooms:read", "rooms:connect", "project/*", "room/*");
   return scopes.join(" ");

@@ -8,7 +8,7 @@ import type { Env } from "@/lib/env";
 export const SESSION_EXPIRED = "SessionExpired";
 
 /** The session's user id for a MeshAgent account: stable across sign-ins and apart from other providers' ids. */
-export const meshAgentUserId = (profileId: string) => `meshagent:${profileId}`;
+const meshAgentUserId = (profileId: string) => `meshagent:${profileId}`;
 
 export function isMeshAgentUser(userId: string): boolean {
   return userId.startsWith("meshagent:");

@@ -9,7 +9,7 @@ import { RoomListUnavailableError, localRooms } from "@/lib/server/room-list/loc
 import { canJoinRoom } from "@/lib/server/rooms";
 import { parseRoomName } from "@/lib/shared/room-name";
 
-export interface JoinableRoom {
+interface JoinableRoom {
   name: string;
   /** Participants in the room now; undefined where the source does not say (MeshAgent cloud). */
   participants?: number;
