@@ -6,7 +6,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type ModelServerMode =
-  | { kind: "stream"; chunks: string[]; delayMs?: number }
+  /** `holdLast`: the last chunk waits for it, so a test can see earlier deltas arrive before the stream ends. */
+  | { kind: "stream"; chunks: string[]; delayMs?: number; holdLast?: Promise<void> }
   | { kind: "json"; text: string }
   | { kind: "status"; status: number; message: string }
   | { kind: "hang" }
@@ -118,9 +119,10 @@ export async function startModelServer(initial: ModelServerMode): Promise<ModelS
       case "stream": {
         res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
         res.write(chunk({ role: "assistant", content: "" }));
-        for (const piece of mode.chunks) {
+        for (const [index, piece] of mode.chunks.entries()) {
           if (res.destroyed) return;
           if (mode.delayMs) await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
+          if (mode.holdLast && index === mode.chunks.length - 1) await mode.holdLast;
           res.write(chunk({ content: piece }));
         }
         res.write(chunk({}, "stop"));
