@@ -121,6 +121,8 @@ test("files in chat and shared notes: two people, and both survive a room restar
 test("files in chat: drop and paste attach too, and a file-only message reaches the other person (dark scheme)", async ({
   browser,
 }) => {
+  // Two pages, an upload, a download and three axe scans: more than the default 30 s on a busy 2-core machine.
+  test.setTimeout(60_000);
   const alice = new RoomPage(await newSignedInPage(browser, "Alice"));
   const bob = new RoomPage(await newSignedInPage(browser, "Bob"));
   await alice.page.emulateMedia({ colorScheme: "dark" });
