@@ -125,8 +125,8 @@ export class RoomConnection {
   }
 }
 
-/** The RoomPort the handler talks to, over a joined SDK client. */
-export function roomPort(room: RoomClient): RoomPort {
+/** Who is in the room, as both protocols' handlers see them: online participants with a name. */
+export function roomPeers(room: RoomClient): Pick<RoomPort, "peer" | "peers"> {
   const asPeer = (id: string): Peer | null => {
     const p = room.messaging.getParticipant(id);
     if (!p || p.online === false) return null;
@@ -137,6 +137,13 @@ export function roomPort(room: RoomClient): RoomPort {
     peer: asPeer,
     peers: () =>
       room.messaging.remoteParticipants.map((p) => asPeer(p.id)).filter((p): p is Peer => p !== null && p.name !== ""),
+  };
+}
+
+/** The RoomPort the handler talks to, over a joined SDK client. */
+export function roomPort(room: RoomClient): RoomPort {
+  return {
+    ...roomPeers(room),
     async send(toId, message) {
       const to = room.messaging.getParticipant(toId);
       if (!to) return;

@@ -1,7 +1,7 @@
 // The TurnPort over a joined 0.35.8 SDK client.
 
 import { packMessage, type RoomClient, type StorageEntry } from "@meshagent/meshagent";
-import type { Peer } from "../handler";
+import { roomPeers } from "../connection";
 import { AGENT_MESSAGE_ROOM_TYPE } from "../../lib/shared/agent-turn/parse";
 import { FileTooLargeError, type StoredFile, type TurnPort } from "./port";
 
@@ -20,16 +20,8 @@ function storedFile(path: string, entry: StorageEntry): StoredFile {
 }
 
 export function roomTurnPort(room: RoomClient): TurnPort {
-  const asPeer = (id: string): Peer | null => {
-    const p = room.messaging.getParticipant(id);
-    if (!p || p.online === false) return null;
-    const name = p.getAttribute("name");
-    return { id: p.id, name: typeof name === "string" ? name : "", role: p.role };
-  };
   return {
-    peer: asPeer,
-    peers: () =>
-      room.messaging.remoteParticipants.map((p) => asPeer(p.id)).filter((p): p is Peer => p !== null && p.name !== ""),
+    ...roomPeers(room),
     async send(toId, payload) {
       const to = room.messaging.getParticipant(toId);
       if (!to) return;
