@@ -46,7 +46,7 @@ export const FLOW_LIMITS = {
   lowWaterBytes: 2 << 20,
   /** A receiver this far behind is closed with 1008 (only reachable by many senders at once). */
   maxQueuedBytes: 64 << 20,
-  /** A receiver over the high-water mark this long without getting under the low-water mark is closed with 1008. */
+  /** A receiver over the high-water mark that takes no message for this long is closed with 1008 (a slow one is not). */
   stallMs: 20_000,
 } as const;
 

@@ -127,6 +127,11 @@ export class SocketWriter implements MessageSink {
 
   private readonly onSent = (): void => {
     if (this.closed) return;
+    // The reader took a message: slow, not stalled, so the stall clock starts again.
+    if (this.stallTimer !== null) {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
     this.settle();
     if (this.waitingForSocket && this.socket.bufferedAmount <= this.limits.socketBufferBytes) {
       this.waitingForSocket = false;
