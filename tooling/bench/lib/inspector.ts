@@ -9,14 +9,14 @@
 import WebSocket from "ws";
 import { waitForOutput, type Managed } from "./proc";
 
-export interface HeapReading {
+interface HeapReading {
   rss: number;
   heapTotal: number;
   heapUsed: number;
   external: number;
 }
 
-export interface Inspector {
+interface Inspector {
   /** A full, compacting collection (what V8 does on a low-memory notification). */
   collectGarbage(): Promise<void>;
   memoryUsage(): Promise<HeapReading>;
