@@ -153,9 +153,12 @@ describe("rate-limiter memory (issue 19 M5)", () => {
     const perRefusedSignIn = await flood(() => ({ ip: "10.7.0.1", user: random() }), "sign-in");
     // One user, a random address each (spoofed X-Forwarded-For): refused by the user's budget, so no address key.
     const perRefusedToken = await flood(() => ({ ip: `10.${random()}`, user: "one-user" }), "room-connection");
+    // A new user and address each: both counted, two keys held for the window, but not the request.
+    const perCounted = await flood(() => ({ ip: `10.${random()}`, user: random() }), "room-connection");
     // A key costs ~500 bytes and a kept request store 16 KiB: either would show per request.
     expect(perRefusedSignIn).toBeLessThan(64);
     expect(perRefusedToken).toBeLessThan(64);
+    expect(perCounted).toBeLessThan(2048);
   });
 });
 
