@@ -1,6 +1,6 @@
 // How the room relays document changes (sync-relay.ts): changes applied in one
-// turn of the event loop reach each subscriber as one update holding only what
-// the others did, and echoes (clients send back every update they receive) are
+// turn of the event loop reach each subscriber as one update (none to the one
+// who made them all), and echoes (clients send back every update they receive) are
 // dropped unapplied. Subscribers here are real Yjs documents that apply what
 // they receive, as the SDK's runtime does; the end-to-end path with the SDK is
 // in sync.test.ts and sdk-matrix.test.ts.
@@ -93,7 +93,7 @@ function subscribe(count: number): YjsClient[] {
   });
 }
 
-it("changes made in one turn reach each subscriber as one update holding only what the others did", async () => {
+it("changes made by several in one turn reach every subscriber as one update, theirs included, and converge", async () => {
   const [a, b, c, watcher] = subscribe(4);
   for (const [client, text] of [
     [a, "from a"],
@@ -106,9 +106,10 @@ it("changes made in one turn reach each subscriber as one update holding only wh
   await nextTurn();
 
   for (const client of [a, b, c, watcher]) expect(client.received).toHaveLength(1);
-  expect(clientsOf(a.received[0])).toEqual(new Set([b.doc.clientID, c.doc.clientID]));
-  expect(clientsOf(b.received[0])).toEqual(new Set([a.doc.clientID, c.doc.clientID]));
-  expect(clientsOf(watcher.received[0])).toEqual(new Set([a.doc.clientID, b.doc.clientID, c.doc.clientID]));
+  const all = new Set([a.doc.clientID, b.doc.clientID, c.doc.clientID]);
+  for (const client of [a, b, c, watcher]) expect(clientsOf(client.received[0])).toEqual(all);
+  // Its own changes come back to a contributor as a no-op: only the others' reach its document, and its echo.
+  expect(clientsOf(a.echoes[0])).toEqual(new Set([b.doc.clientID, c.doc.clientID]));
   const room = new YjsClient(document.state());
   for (const client of [a, b, c, watcher]) expect(client.notes()).toEqual(room.notes());
   expect(room.notes().sort()).toEqual(["from a", "from b", "from c"]);

@@ -176,7 +176,9 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<st
   let adds = false;
   for (const struct of decoded.structs) {
     if (struct instanceof Y.Skip) continue;
-    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) adds = true;
+    // Yjs skips what the document has (an echo is all such): its content was checked when it first came.
+    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+    adds = true;
     if (!(struct instanceof Y.Item)) continue;
     const placement = placementOf(struct);
     checkContent(struct.content, placement, tags);

@@ -32,13 +32,15 @@ const tally = (voter: Voter) => tallyPoll(voter.session.store.getState().read?.r
 function whenAll(voters: Voter[], done: (voter: Voter) => boolean, timeoutMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const at = voters.map((voter) => (done(voter) ? now() : Number.NaN));
-    const check = () => {
-      voters.forEach((voter, i) => {
-        if (Number.isNaN(at[i]) && done(voter)) at[i] = now();
-      });
-      if (at.every((t) => !Number.isNaN(t))) finish();
-    };
-    const unsubscribes = voters.map((voter) => voter.session.store.subscribe(check));
+    let left = at.filter(Number.isNaN).length;
+    // Each voter is checked when its own document changes, as its page would re-render.
+    const unsubscribes = voters.map((voter, i) =>
+      voter.session.store.subscribe(() => {
+        if (!Number.isNaN(at[i]) || !done(voter)) return;
+        at[i] = now();
+        if (--left === 0) finish();
+      }),
+    );
     const timer = setTimeout(() => {
       unsubscribes.forEach((unsubscribe) => unsubscribe());
       reject(new Error(`${at.filter(Number.isNaN).length} of ${voters.length} voters never got there`));
@@ -48,7 +50,7 @@ function whenAll(voters: Voter[], done: (voter: Voter) => boolean, timeoutMs: nu
       unsubscribes.forEach((unsubscribe) => unsubscribe());
       resolve(at);
     }
-    check();
+    if (left === 0) finish();
   });
 }
 
