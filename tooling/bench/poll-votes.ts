@@ -29,7 +29,7 @@ import type { DocumentUsage } from "../dev-room/room-services";
 import { ANSWER_PREFIX, type PollAnswer, type PollCommand } from "./lib/poll-voter-protocol";
 import { processCpuSeconds } from "./lib/proc-stats";
 import { startTsChild, stopAll, type Managed } from "./lib/proc";
-import { startRoomServer, type RoomServerProcess } from "./lib/room-server";
+import { startDevRoomCli, type DevRoomCli } from "./lib/dev-room-cli";
 import { percentile } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
 
@@ -90,7 +90,7 @@ async function voterToken(name: string, secret: string): Promise<string> {
   return token.toJwt({ token: secret });
 }
 
-async function documentUsage(room: RoomServerProcess): Promise<DocumentUsage> {
+async function documentUsage(room: DevRoomCli): Promise<DocumentUsage> {
   const response = await fetch(`http://127.0.0.1:${room.port}/usage`, { signal: AbortSignal.timeout(5000) });
   return ((await response.json()) as { documents: DocumentUsage }).documents;
 }
@@ -109,21 +109,21 @@ export interface BurstResult {
 }
 
 async function burst(
-  room: RoomServerProcess,
+  room: DevRoomCli,
   processes: VoterProcess[],
   names: string[],
   pick: (index: number) => number,
 ): Promise<BurstResult> {
   const expected = OPTIONS.map((_, o) => names.filter((_, i) => pick(i) === o).length);
   const before = await documentUsage(room);
-  const roomCpu = processCpuSeconds(room.proc.child.pid);
+  const roomCpu = processCpuSeconds(room.pid);
   const at = now() + BURST_LEAD_MS;
   for (const voters of processes) {
     const picks = Object.fromEntries(voters.names.map((name) => [name, pick(names.indexOf(name))]));
     voters.send({ type: "burst", at, picks, expected, timeoutMs: 30_000 });
   }
   const answers = await Promise.all(processes.map((voters) => voters.next()));
-  const roomCpuMs = (processCpuSeconds(room.proc.child.pid) - roomCpu) * 1000;
+  const roomCpuMs = (processCpuSeconds(room.pid) - roomCpu) * 1000;
   // Relays and echoes still in flight after the last voter converged are part of the burst's cost.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const after = await documentUsage(room);
@@ -148,8 +148,8 @@ async function burst(
 
 export async function pollVotesBench(voterCount = 50, processCount = 10) {
   const secret = randomBytes(24).toString("hex");
-  const room = await startRoomServer(secret);
-  const started: Managed[] = [room.proc];
+  const room = await startDevRoomCli(secret);
+  const started: Managed[] = [];
   try {
     const names = Array.from({ length: voterCount }, (_, i) => `voter-${i}`);
     const groups = Array.from({ length: Math.min(processCount, voterCount) }, (_, p) =>
@@ -176,7 +176,7 @@ export async function pollVotesBench(voterCount = 50, processCount = 10) {
     const voteChange = await burst(room, processes, names, (i) => (i + 1) % OPTIONS.length);
     return { voters: voterCount, processes: processes.length, firstVote, voteChange };
   } finally {
-    await Promise.allSettled(started.map((proc) => proc.stop()));
+    await Promise.allSettled([...started.map((proc) => proc.stop()), room.stop()]);
   }
 }
 
