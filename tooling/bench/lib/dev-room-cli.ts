@@ -1,14 +1,14 @@
 /**
  * The local room exactly as a developer starts it, `npm run dev:room` (its
- * node flags included), in its own process group, on a free 7727+ port, with
- * a temporary data folder removed when it stops. For benchmarks of the room
+ * node flags included), in its own process group, on a port the system picks
+ * (others' benchmarks share the 7727+ range), with a temporary data folder
+ * removed when it stops. For benchmarks of the room
  * itself; `pid` is the room's own process (from its /usage), not npm's.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "./ports";
 import { startProcess, waitForOutput, type Managed } from "./proc";
 
 export interface DevRoomCli {
@@ -23,12 +23,11 @@ export interface DevRoomCli {
 }
 
 export async function startDevRoomCli(secret: string): Promise<DevRoomCli> {
-  const port = await freePort(7727);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bench-dev-room-"));
   const proc = startProcess("room (npm run dev:room)", "npm", ["run", "--silent", "dev:room"], {
     env: {
       ...process.env,
-      DEV_ROOM_PORT: String(port),
+      DEV_ROOM_PORT: "0",
       DEV_ROOM_SECRET: secret,
       DEV_ROOM_DATA_DIR: dataDir,
     },
@@ -38,7 +37,8 @@ export async function startDevRoomCli(secret: string): Promise<DevRoomCli> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitForOutput(proc, /listening on ws:\/\//, 60_000);
+    const listening = await waitForOutput(proc, /listening on ws:\/\/127\.0\.0\.1:(\d+)/, 60_000);
+    const port = Number(listening[1]);
     const usage = await fetch(`http://127.0.0.1:${port}/usage`, { signal: AbortSignal.timeout(5000) });
     const { pid } = (await usage.json()) as { pid: number };
     return { url: `ws://127.0.0.1:${port}`, port, pid, proc, stop };
