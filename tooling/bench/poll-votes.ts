@@ -7,14 +7,14 @@
  * round. Goal 7: every voter converges within 1 s.
  *
  * The room server runs in its own process; the voters in POLL_PROCESSES
- * processes (default 10, five voters each), as in a real room the clients run
+ * processes (BENCH_POLL_PROCESSES, default 10: five voters each), as in a real room the clients run
  * in browsers and not next to the server. Each process votes for all its
  * voters in one tick at an agreed moment. Voters are SDK clients, not browser
  * pages: the document code is the page's, the rendering is not measured.
  * Alongside the time: the room's and the voters' CPU time per burst, and the
  * sync messages the room received and sent (from its /usage).
  *
- * Run alone: npx tsx tooling/bench/poll-votes.ts (POLL_VOTERS, POLL_PROCESSES)
+ * Run alone: npx tsx tooling/bench/poll-votes.ts (BENCH_POLL_VOTERS, BENCH_POLL_PROCESSES)
  */
 
 import { randomBytes } from "node:crypto";
@@ -190,7 +190,7 @@ function describe(name: string, b: BurstResult): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const load = os.loadavg()[0];
-  pollVotesBench(Number(process.env.POLL_VOTERS) || 50, Number(process.env.POLL_PROCESSES) || 10).then(
+  pollVotesBench(Number(process.env.BENCH_POLL_VOTERS) || 50, Number(process.env.BENCH_POLL_PROCESSES) || 10).then(
     async (r) => {
       console.log(
         `poll bench: ${r.voters} voters in ${r.processes} processes, ${os.cpus().length} cores, ` +
