@@ -6,9 +6,10 @@
  * until every voter's tally shows every count right (and its own vote), per
  * round. Goal 7: every voter converges within 1 s.
  *
- * The room server runs in its own process; the voters in POLL_PROCESSES
- * processes (BENCH_POLL_PROCESSES, default 10: five voters each), as in a real room the clients run
- * in browsers and not next to the server. Each process votes for all its
+ * The room runs as `npm run dev:room` starts it, in its own process; the
+ * voters in BENCH_POLL_PROCESSES processes (default 10: five voters each), as
+ * in a real room the clients run in browsers and not next to the server.
+ * Each process votes for all its
  * voters in one tick at an agreed moment. Voters are SDK clients, not browser
  * pages: the document code is the page's, the rendering is not measured.
  * Alongside the time: the room's and the voters' CPU time per burst, and the
