@@ -68,9 +68,12 @@ export class SyncDocument {
     stats: PersistenceStats,
     private readonly traffic: SyncTraffic,
     private readonly changed: (d: SyncDocument) => void,
+    log: (line: string) => void,
   ) {
     this.schemaInfo = schema;
-    this.relay = new RelayQueue(this.subscribers, traffic);
+    this.relay = new RelayQueue(this.subscribers, traffic, (error) =>
+      log(`relaying a change to ${path} in room ${room} failed: ${String(error)}`),
+    );
     this.file = new DocumentFile(
       file,
       { path, schemaJson: () => this.schemaInfo?.json ?? null, encodeState: () => this.state() },
@@ -230,6 +233,7 @@ export class SyncStore {
       this.stats,
       this.traffic,
       (d) => this.scheduleSave(d),
+      this.log,
     );
   }
 

@@ -70,12 +70,16 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const clientsOf = (update: Uint8Array) => new Set(Y.decodeUpdate(update).structs.map((s) => s.id.client));
 
 let dataDir: string;
+let logged: string[];
 let store: SyncStore;
 let document: SyncDocument;
 
 beforeEach(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "sync-relay-"));
-  store = new SyncStore(new RoomStorage(dataDir), { maxDocumentBytes: 640 * 1024, saveDelayMs: 10 }, () => {});
+  logged = [];
+  store = new SyncStore(new RoomStorage(dataDir), { maxDocumentBytes: 640 * 1024, saveDelayMs: 10 }, (line) =>
+    logged.push(line),
+  );
   ({ doc: document } = await store.acquireOrCreate("room", "relay.notes", parseSchema(notesSchema().toJson())));
 });
 
@@ -165,4 +169,23 @@ it("a subscriber that leaves before the turn ends gets nothing; one that joins g
   expect(joining.received).toHaveLength(1);
   expect(joining.echoes).toHaveLength(0);
   expect(joining.notes()).toEqual(["first"]);
+});
+
+it("a subscriber whose send fails is logged, and the others still get the change (the relay runs outside any request)", async () => {
+  const [a, b] = subscribe(2);
+  const broken: Subscriber = {
+    send() {
+      throw new Error("socket gone");
+    },
+  };
+  document.subscribers.add(broken);
+  const [c] = subscribe(1);
+  document.apply(a.addNote("still relayed"), a);
+  await nextTurn();
+  expect(b.notes()).toEqual(["still relayed"]);
+  expect(c.notes()).toEqual(["still relayed"]);
+  expect(logged).toEqual([
+    expect.stringContaining("relaying a change to relay.notes in room room failed: Error: socket gone"),
+  ]);
+  document.subscribers.delete(broken);
 });

@@ -46,6 +46,8 @@ export class RelayQueue<S extends { send(update: RelayedUpdate): void }> {
   constructor(
     private readonly subscribers: ReadonlySet<S>,
     private readonly traffic: SyncTraffic,
+    /** The flush runs outside any request: what goes wrong is reported here, never thrown (it would end the room). */
+    private readonly failed: (error: unknown) => void,
   ) {}
 
   /** Queues a change that `origin` (a subscriber, or anything else for the room's own) made. */
@@ -63,7 +65,13 @@ export class RelayQueue<S extends { send(update: RelayedUpdate): void }> {
     this.scheduled = false;
     if (this.subscribers.size === 0) return;
     this.traffic.relayBatches++;
-    const relayed = new RelayedUpdate(merge(changes));
+    let relayed: RelayedUpdate;
+    try {
+      relayed = new RelayedUpdate(merge(changes));
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
     const origins = new Set(changes.map((change) => change.origin));
     const [onlyOrigin] = origins.size === 1 ? origins : [];
     for (const subscriber of this.subscribers) {
@@ -72,7 +80,11 @@ export class RelayQueue<S extends { send(update: RelayedUpdate): void }> {
       // and one merge serves all, where a merge of the others' changes per subscriber costs O(n^2).
       if (subscriber === onlyOrigin) continue;
       this.traffic.relayMessages++;
-      subscriber.send(relayed);
+      try {
+        subscriber.send(relayed);
+      } catch (error) {
+        this.failed(error);
+      }
     }
   }
 }
