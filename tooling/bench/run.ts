@@ -11,6 +11,7 @@
  */
 
 import os from "node:os";
+import { agentFirstText } from "./agent-first-text";
 import { agentReply } from "./agent-reply";
 import { appMemory } from "./app-memory";
 import { limiterMemory } from "./limiter-memory";
@@ -54,6 +55,7 @@ const BENCHES: Registered[] = [
   { name: "limiter-memory", aliases: ["limiter"], run: limiterMemory, needs: "app" },
   { name: "first-visit", aliases: ["first", "dev"], run: firstVisit, needs: "alone" },
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
+  { name: "agent-first-text", aliases: ["first-text", "ttft"], run: agentFirstText, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
   { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },

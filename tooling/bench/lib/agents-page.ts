@@ -1,0 +1,160 @@
+/**
+ * What the Agents-tab benchmarks share: the demo agent answering through a
+ * local OpenAI-compatible model server that streams at fixed intervals, a
+ * signed-in room page on the Agents tab, a probe that timestamps text as it
+ * appears in the page, and the offset between the page's clock and the
+ * bench's (both `performance.timeOrigin + performance.now()`, so a time in
+ * one can be compared with a time in the other).
+ */
+
+import { performance } from "node:perf_hooks";
+import type { Page } from "@playwright/test";
+import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "../../../agent/index";
+import { startModelServer, type ModelServer } from "../../../agent/openai-test-server";
+import { silenceSdkResponseLogs } from "../../../agent/sdk-noise";
+import { createModelTurnBrain } from "../../../agent/turn/model-turn";
+import { CONNECTED_SELECTOR } from "./browser";
+import type { BenchContext } from "./context";
+
+export const AGENT_NAME = "assistant";
+/** Every benchmark turn is one user: the per-sender limits of a real room are lifted for the run. */
+const UNLIMITED = { points: 1_000_000, windowMs: 1000 };
+
+/** The bench process's clock, comparable with the page's `performance.timeOrigin + performance.now()`. */
+export const benchNow = () => performance.timeOrigin + performance.now();
+
+/** The demo agent in `room`, with `options` (a model turn brain, limits) on top of the bench defaults. */
+export async function startBenchAgent(
+  ctx: BenchContext,
+  room: string,
+  options: Partial<DemoAgentOptions> = {},
+): Promise<DemoAgent> {
+  const server = await ctx.roomServer();
+  silenceSdkResponseLogs();
+  const agent = startDemoAgent({
+    rooms: [room],
+    target: { where: "local-dev-room", apiUrl: server.url, secret: ctx.roomSecret },
+    agentName: AGENT_NAME,
+    turnRequestLimit: UNLIMITED,
+    turnStartLimit: UNLIMITED,
+    ...options,
+  });
+  await agent.whenConnected();
+  return agent;
+}
+
+/** The demo agent answering turns with a model: the bench's local model server, over real HTTP through the AI SDK. */
+export async function startModelAgent(
+  ctx: BenchContext,
+  room: string,
+): Promise<{ model: ModelServer; agent: DemoAgent; stop(): Promise<void> }> {
+  const model = await startModelServer({ kind: "json", text: "ready" });
+  const agent = await startBenchAgent(ctx, room, {
+    turnBrain: createModelTurnBrain({ apiKey: "bench", baseURL: model.baseURL, model: "bench-model" }),
+  });
+  return {
+    model,
+    agent,
+    async stop() {
+      await agent.stop();
+      await model.close();
+    },
+  };
+}
+
+/**
+ * Init script (a string: page functions must not go through the bench's
+ * transpiler). Collects every main-thread long task (> 50 ms) of the page
+ * with its start in the bench clock, and defines `__benchArm(selector, text,
+ * count)`: a MutationObserver that records the page clock the moment an
+ * element matching `selector`, after the first `count`, contains `text` and
+ * is laid out.
+ */
+const PAGE_PROBES = `(() => {
+  window.__benchLongTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        window.__benchLongTasks.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch {}
+  window.__benchArm = (selector, text, count) => {
+    window.__benchTextAt = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const found = document.querySelectorAll(selector);
+        for (let i = found.length - 1; i >= count; i--) {
+          if (found[i].textContent.includes(text) && found[i].getClientRects().length > 0) {
+            observer.disconnect();
+            resolve(performance.timeOrigin + performance.now());
+            return;
+          }
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+  };
+})();`;
+
+/** A signed-in page on `room`'s Agents tab, connected, with the long-task probe installed. */
+export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Page> {
+  const app = await ctx.app();
+  const context = await ctx.signedInContext();
+  await context.addInitScript(PAGE_PROBES);
+  const page = await context.newPage();
+  page.on("close", () => void context.close());
+  await page.goto(`${app.url}/rooms/${room}`);
+  await page.locator(CONNECTED_SELECTOR).waitFor({ timeout: 30_000 });
+  await page.getByRole("tab", { name: "Agents" }).click();
+  await page.getByLabel(`Write to ${AGENT_NAME}`).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+export async function pageLongTasks(page: Page): Promise<{ start: number; duration: number }[]> {
+  return page.evaluate(
+    () => (window as unknown as { __benchLongTasks: { start: number; duration: number }[] }).__benchLongTasks,
+  );
+}
+
+/**
+ * page clock - bench clock, from the page.evaluate round trip with the least
+ * delay of 15 (the page's reading is taken to be in the middle of it);
+ * `uncertaintyMs` is half that round trip.
+ */
+export async function pageClockOffset(page: Page): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+  let best = { offsetMs: 0, uncertaintyMs: Number.POSITIVE_INFINITY };
+  for (let i = 0; i < 15; i++) {
+    const before = benchNow();
+    const inPage = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const after = benchNow();
+    if ((after - before) / 2 < best.uncertaintyMs)
+      best = { offsetMs: inPage - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
+  }
+  return best;
+}
+
+/** The answers (final and commentary) of the Agents tab, in order. */
+export const ANSWER_SELECTOR = '[data-testid="agent-answer"], [data-testid="agent-commentary"]';
+
+/** Arms the text probe (see PAGE_PROBES); `appeared(page)` then waits for the time it records. */
+export async function armTextProbe(page: Page, needle: string, before: number): Promise<void> {
+  await page.evaluate(
+    ([selector, text, count]) =>
+      (window as unknown as { __benchArm: (s: string, t: string, c: number) => void }).__benchArm(
+        selector,
+        text,
+        count,
+      ),
+    [ANSWER_SELECTOR, needle, before] as const,
+  );
+}
+
+export async function appeared(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __benchTextAt: Promise<number> }).__benchTextAt);
+}
+
+/** Sends `text` from the Agents tab's composer. */
+export async function sendFromPage(page: Page, text: string): Promise<void> {
+  const input = page.getByLabel(`Write to ${AGENT_NAME}`);
+  await input.fill(text);
+  await input.press("Enter");
+}
