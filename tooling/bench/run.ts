@@ -12,6 +12,7 @@
 
 import os from "node:os";
 import { agentFirstText } from "./agent-first-text";
+import { agentLongAnswer } from "./agent-long-answer";
 import { agentReply } from "./agent-reply";
 import { appMemory } from "./app-memory";
 import { limiterMemory } from "./limiter-memory";
@@ -56,6 +57,7 @@ const BENCHES: Registered[] = [
   { name: "first-visit", aliases: ["first", "dev"], run: firstVisit, needs: "alone" },
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "agent-first-text", aliases: ["first-text", "ttft"], run: agentFirstText, needs: "app" },
+  { name: "agent-long-answer", aliases: ["long-answer"], run: agentLongAnswer, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
   { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },
