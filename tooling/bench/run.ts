@@ -13,6 +13,7 @@
 import os from "node:os";
 import { agentFirstText } from "./agent-first-text";
 import { agentLongAnswer } from "./agent-long-answer";
+import { agentLongHistory } from "./agent-long-history";
 import { agentReply } from "./agent-reply";
 import { appMemory } from "./app-memory";
 import { limiterMemory } from "./limiter-memory";
@@ -58,6 +59,7 @@ const BENCHES: Registered[] = [
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "agent-first-text", aliases: ["first-text", "ttft"], run: agentFirstText, needs: "app" },
   { name: "agent-long-answer", aliases: ["long-answer"], run: agentLongAnswer, needs: "app" },
+  { name: "agent-long-history", aliases: ["long-history", "history"], run: agentLongHistory, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
   { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },
