@@ -30,6 +30,7 @@ import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
 import { toolCall } from "./tool-call";
+import { toolCallBrowser } from "./tool-call-browser";
 
 type Bench = (ctx: BenchContext) => Promise<Omit<BenchResult, "durationMs">>;
 
@@ -59,6 +60,7 @@ const BENCHES: Registered[] = [
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
   { name: "agent-first-text", aliases: ["first-text", "ttft"], run: agentFirstText, needs: "app" },
   { name: "agent-long-answer", aliases: ["long-answer"], run: agentLongAnswer, needs: "app" },
+  { name: "tool-call-browser", aliases: ["browser-tool", "ui-tool"], run: toolCallBrowser, needs: "app" },
   { name: "agent-long-history", aliases: ["long-history", "history"], run: agentLongHistory, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },

@@ -95,8 +95,8 @@ const PAGE_PROBES = `(() => {
   };
 })();`;
 
-/** A signed-in page on `room`'s Agents tab, connected, with the long-task probe installed. */
-export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Page> {
+/** A signed-in room page, connected, with the probes installed. */
+export async function openRoomPage(ctx: BenchContext, room: string): Promise<Page> {
   const app = await ctx.app();
   const context = await ctx.signedInContext();
   await context.addInitScript(PAGE_PROBES);
@@ -104,6 +104,12 @@ export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Pa
   page.on("close", () => void context.close());
   await page.goto(`${app.url}/rooms/${room}`);
   await page.locator(CONNECTED_SELECTOR).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/** The same, on the Agents tab with the demo agent's composer ready. */
+export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Page> {
+  const page = await openRoomPage(ctx, room);
   await page.getByRole("tab", { name: "Agents" }).click();
   await page.getByLabel(`Write to ${AGENT_NAME}`).waitFor({ timeout: 30_000 });
   return page;

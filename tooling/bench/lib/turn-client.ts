@@ -7,14 +7,7 @@
  */
 
 import { performance } from "node:perf_hooks";
-import {
-  ParticipantToken,
-  Protocol,
-  RoomClient,
-  WebSocketProtocolChannel,
-  type RemoteParticipant,
-  type RoomMessageEvent,
-} from "@meshagent/meshagent";
+import type { RemoteParticipant, RoomClient, RoomMessageEvent } from "@meshagent/meshagent";
 import { buildClientRequest, newMessageId } from "../../../lib/shared/agent-turn/build";
 import type {
   AgentEvent,
@@ -24,6 +17,7 @@ import type {
 } from "../../../lib/shared/agent-turn/messages";
 import { AGENT_MESSAGE_ROOM_TYPE, parseAgentEvent } from "../../../lib/shared/agent-turn/parse";
 import { waitFor, withTimeout } from "../../testing/wait";
+import { joinRoom } from "./sdk-join";
 
 type Fields<K extends ClientRequestType> = Omit<Extract<ClientRequest, { type: K }>, "type" | "message_id">;
 type EventType = AgentEvent["type"];
@@ -54,16 +48,7 @@ export class TurnClient {
   }
 
   static async join(roomUrl: string, room: string, secret: string, name: string): Promise<TurnClient> {
-    const token = new ParticipantToken({ name });
-    token.addRoomGrant(room);
-    token.addRoleGrant("user");
-    const jwt = await token.toJwt({ token: secret });
-    const client = new RoomClient({
-      protocol: new Protocol({ channel: new WebSocketProtocolChannel({ url: `${roomUrl}/rooms/${room}`, jwt }) }),
-    });
-    await client.start({ onDone: () => {}, onError: () => {} });
-    await client.messaging.enable();
-    return new TurnClient(client);
+    return new TurnClient(await joinRoom({ roomUrl, room, secret, name, role: "user" }));
   }
 
   private agent(): RemoteParticipant | null {
