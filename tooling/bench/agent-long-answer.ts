@@ -12,7 +12,6 @@
  * Runnable alone: `npx tsx tooling/bench/agent-long-answer.ts [--skip-build]`.
  */
 
-import { writeFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { runAlone } from "./lib/alone";
 import {
@@ -24,6 +23,7 @@ import {
   pageClockOffset,
   pageLongTasks,
   sendFromPage,
+  startCpuProfile,
   startModelAgent,
 } from "./lib/agents-page";
 import { BENCH_USER, type BenchContext } from "./lib/context";
@@ -85,20 +85,6 @@ function longAnswer(marker: string): string[] {
   return chunks.filter((chunk) => chunk.length > 0);
 }
 
-async function startProfile(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
-  await cdp.send("Profiler.start");
-  return {
-    async stop(file: string) {
-      const { profile } = await cdp.send("Profiler.stop");
-      writeFileSync(file, JSON.stringify(profile));
-      await cdp.detach();
-    },
-  };
-}
-
 interface StreamTimes {
   first: number;
   last: number;
@@ -135,7 +121,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
       const { times, chunks, chars } = armModel(marker);
       const before = await p.locator(ANSWER_SELECTOR).count();
       await armTextProbe(p, marker, before);
-      const profiler = PROFILE && n === 1 ? await startProfile(p) : null;
+      const profiler = PROFILE && n === 1 ? await startCpuProfile(p) : null;
       await sendFromPage(p, `a long answer please (${n})`);
       const shownInPage = await withTimeout(appeared(p), 120_000, "the last word on screen");
       if (profiler && PROFILE) await profiler.stop(PROFILE);

@@ -14,7 +14,7 @@
 import type { Page } from "@playwright/test";
 import { createOfflineTurnBrain } from "../../agent/turn/offline-turn";
 import { runAlone } from "./lib/alone";
-import { appeared, armTextProbe, benchNow, openAgentsTab, startBenchAgent } from "./lib/agents-page";
+import { appeared, armTextProbe, benchNow, openAgentsTab, startBenchAgent, startCpuProfile } from "./lib/agents-page";
 import { BENCH_USER, type BenchContext } from "./lib/context";
 import { median } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
@@ -26,6 +26,8 @@ const RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 5);
 const TARGET_MS = 1000;
 const ROOM = "bench-history";
 const THREAD = "Five hundred turns";
+/** BENCH_HISTORY_PROFILE=<file>: a CPU profile of the page during the first measured open. */
+const PROFILE = process.env.BENCH_HISTORY_PROFILE;
 
 export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchResult, "durationMs">> {
   const room = await ctx.roomServer();
@@ -48,6 +50,7 @@ export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchRes
     ctx.log(`agent-long-history: ${TURNS} turns stored in ${(fillMs / 1000).toFixed(1)} s; ${RUNS} opens each…`);
     const stored = (await agent.rooms.get(ROOM)!.turn.store.get(BENCH_USER, threadId))?.events.length ?? 0;
 
+    let profiled = 0;
     const pageOpen = async (): Promise<{ ms: number; turns: number }> => {
       await page?.close();
       page = await openAgentsTab(ctx, ROOM);
@@ -55,8 +58,10 @@ export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchRes
       await item.waitFor({ timeout: 30_000 });
       await armTextProbe(page, `history ${TURNS}`, 0);
       const clicked = await page.evaluate(() => performance.timeOrigin + performance.now());
+      const profiler = PROFILE && profiled++ === 1 ? await startCpuProfile(page) : null;
       await item.click();
       const shown = await withTimeout(appeared(page), 60_000, "the thread's newest turn on screen");
+      if (profiler && PROFILE) await profiler.stop(PROFILE);
       // The click's own dispatch is part of what a person waits for; timestamped just before Playwright sends it.
       return { ms: shown - clicked, turns: await page.getByTestId("agent-turn").count() };
     };

@@ -7,6 +7,7 @@
  * one can be compared with a time in the other).
  */
 
+import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Page } from "@playwright/test";
 import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "../../../agent/index";
@@ -163,4 +164,19 @@ export async function sendFromPage(page: Page, text: string): Promise<void> {
   const input = page.getByLabel(`Write to ${AGENT_NAME}`);
   await input.fill(text);
   await input.press("Enter");
+}
+
+/** A Chrome DevTools CPU profile of the page from now until `stop(file)` (open the file in DevTools' Performance panel). */
+export async function startCpuProfile(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+  await cdp.send("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach();
+    },
+  };
 }
