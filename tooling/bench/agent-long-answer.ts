@@ -21,6 +21,7 @@ import {
   benchNow,
   openAgentsTab,
   pageClockOffset,
+  pageFrames,
   pageLongTasks,
   sendFromPage,
   startCpuProfile,
@@ -161,6 +162,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
       app.push(await pageRun(page));
       base.push(await bareRun(bare));
     }
+    const frames = await pageFrames(page);
     const ratio = median(app.map((r) => r.ratio));
     const baseRatio = median(base.map((r) => r.ratio));
     const allTasks = app.flatMap((r) => r.longTasks);
@@ -211,9 +213,10 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
       notes: [
         `${RUNS} runs each, interleaved; ${app[0]?.chunks ?? DELTAS} chunks, ${app[0]?.chars ?? CHARS} characters, ${INTERVAL_MS} ms apart (the server's timers drift under load: the stream's measured duration is the baseline).`,
         "Baseline column: a bare SDK client on the same protocol, first chunk -> its last text_content.delta. Long tasks: Chromium's PerformanceObserver 'longtask' (every entry is > 50 ms).",
+        `The page's room socket frames: ${frames.arrayBuffer} as ArrayBuffer, ${frames.blob} as Blob.`,
         `Long tasks per run (ms): ${app.map((r) => `[${r.longTasks.join(", ")}]`).join(" ")}`,
       ],
-      details: { app, base },
+      details: { app, base, frames },
     };
   } finally {
     bare?.close();

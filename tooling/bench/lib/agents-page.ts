@@ -72,6 +72,17 @@ export async function startModelAgent(
  * is laid out.
  */
 const PAGE_PROBES = `(() => {
+  const NativeSocket = window.WebSocket;
+  window.__benchFrames = { arrayBuffer: 0, blob: 0 };
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer) window.__benchFrames.arrayBuffer++;
+        else if (event.data instanceof Blob) window.__benchFrames.blob++;
+      });
+    }
+  };
   window.__benchLongTasks = [];
   try {
     new PerformanceObserver((list) => {
@@ -114,6 +125,13 @@ export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Pa
   await page.getByRole("tab", { name: "Agents" }).click();
   await page.getByLabel(`Write to ${AGENT_NAME}`).waitFor({ timeout: 30_000 });
   return page;
+}
+
+/** How the page's room socket received its frames so far. */
+export async function pageFrames(page: Page): Promise<{ arrayBuffer: number; blob: number }> {
+  return page.evaluate(
+    () => (window as unknown as { __benchFrames: { arrayBuffer: number; blob: number } }).__benchFrames,
+  );
 }
 
 export async function pageLongTasks(page: Page): Promise<{ start: number; duration: number }[]> {
