@@ -15,6 +15,7 @@
 import { performance } from "node:perf_hooks";
 import { ApiScope, EmptyContent, ErrorContent, type RoomClient, type RoomMessageEvent } from "@meshagent/meshagent";
 import type { Page } from "@playwright/test";
+import { silenceSdkResponseLogs } from "../../agent/sdk-noise";
 import { runAlone } from "./lib/alone";
 import { openRoomPage } from "./lib/agents-page";
 import { BENCH_USER, type BenchContext } from "./lib/context";
@@ -30,6 +31,8 @@ const ROOM = "bench-browser-tool";
 
 export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResult, "durationMs">> {
   const server = await ctx.roomServer();
+  // The SDK logs every tool response; printing 1,000 lines would be timed as part of the tool calls.
+  silenceSdkResponseLogs();
   const clients: RoomClient[] = [];
   let page: Page | null = null;
   try {
