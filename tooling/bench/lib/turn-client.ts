@@ -93,8 +93,13 @@ export class TurnClient {
   }
 
   /** thread.open {load: true}; resolves with the time thread.loaded arrived. */
-  async open(threadId: string): Promise<number> {
-    const loaded = this.next("meshagent.agent.thread.loaded", (e) => e.thread_id === threadId, "thread.loaded");
+  async open(threadId: string, timeoutMs = 120_000): Promise<number> {
+    const loaded = this.next(
+      "meshagent.agent.thread.loaded",
+      (e) => e.thread_id === threadId,
+      "thread.loaded",
+      timeoutMs,
+    );
     await this.send("meshagent.agent.thread.open", { thread_id: threadId, load: true });
     return loaded;
   }
