@@ -18,16 +18,14 @@ import {
   ANSWER_SELECTOR,
   appeared,
   armTextProbe,
-  benchNow,
-  openAgentsTab,
   pageClockOffset,
   sendFromPage,
-  startModelAgent,
+  streamingSession,
 } from "./lib/agents-page";
-import { BENCH_USER, type BenchContext } from "./lib/context";
+import type { BenchContext } from "./lib/context";
 import { median, percentile } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
-import { TurnClient } from "./lib/turn-client";
+import type { TurnClient } from "./lib/turn-client";
 import { withTimeout } from "../testing/wait";
 
 const RUNS = Number(process.env.BENCH_FIRST_TEXT_RUNS ?? 20);
@@ -44,33 +42,14 @@ function answer(n: number): string[] {
 }
 
 export async function agentFirstText(ctx: BenchContext): Promise<Omit<BenchResult, "durationMs">> {
-  const room = await ctx.roomServer();
-  const { model, stop } = await startModelAgent(ctx, ROOM);
-  let page: Page | null = null;
-  let bare: TurnClient | null = null;
+  const session = await streamingSession(ctx, ROOM, "first text");
   try {
-    page = await openAgentsTab(ctx, ROOM);
-    bare = await TurnClient.join(room.url, ROOM, ctx.roomSecret, `${BENCH_USER} (SDK)`);
-    const bareThread = await bare.startThread("first text");
+    const { page, bare, bareThread } = session;
     let n = 0;
 
-    /** Arms the model server for one turn; resolves with when it wrote its first text chunk. */
-    const armModel = () => {
-      const turn = ++n;
-      let firstByte = Number.NaN;
-      model.mode = {
-        kind: "stream",
-        chunks: answer(turn),
-        delayMs: INTERVAL_MS,
-        onChunk: (index) => {
-          if (index === 0) firstByte = benchNow();
-        },
-      };
-      return { turn, firstByte: () => firstByte };
-    };
-
     const pageTurn = async (p: Page): Promise<number> => {
-      const { turn, firstByte } = armModel();
+      const turn = ++n;
+      const times = session.stream(answer(turn), INTERVAL_MS);
       const before = await p.locator(ANSWER_SELECTOR).count();
       await armTextProbe(p, `Answer ${turn}:`, before);
       await sendFromPage(p, `question ${turn}`);
@@ -78,23 +57,18 @@ export async function agentFirstText(ctx: BenchContext): Promise<Omit<BenchResul
       const { offsetMs } = await pageClockOffset(p);
       // The turn ends before the next starts, so turns never queue.
       await p
-        .locator(`${ANSWER_SELECTOR}`)
+        .locator(ANSWER_SELECTOR)
         .nth(before)
         .and(p.locator('[data-done="true"]'))
         .waitFor({ timeout: TIMEOUT_MS });
       await p.getByRole("button", { name: "Stop" }).waitFor({ state: "hidden", timeout: TIMEOUT_MS });
-      return shownInPage - offsetMs - firstByte();
+      return shownInPage - offsetMs - times.first;
     };
 
     const bareTurn = async (client: TurnClient): Promise<number> => {
-      const { firstByte } = armModel();
-      let firstDelta = Number.NaN;
-      client.onEvent = (event, at) => {
-        if (event.type === "meshagent.agent.text_content.delta" && Number.isNaN(firstDelta)) firstDelta = at;
-      };
-      await client.turn(bareThread, `question ${n}`);
-      client.onEvent = null;
-      return firstDelta - firstByte();
+      const times = session.stream(answer(++n), INTERVAL_MS);
+      const { firstDelta } = await client.timedTurn(bareThread, `question ${n}`);
+      return firstDelta - times.first;
     };
 
     ctx.log(`agent-first-text: ${WARMUP} warm-up + ${RUNS} measured turns each…`);
@@ -141,9 +115,7 @@ export async function agentFirstText(ctx: BenchContext): Promise<Omit<BenchResul
       details: { appSamples, bareSamples, clock },
     };
   } finally {
-    bare?.close();
-    await page?.close();
-    await stop();
+    await session.close();
   }
 }
 

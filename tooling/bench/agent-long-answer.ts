@@ -18,19 +18,17 @@ import {
   ANSWER_SELECTOR,
   appeared,
   armTextProbe,
-  benchNow,
-  openAgentsTab,
   pageClockOffset,
   pageFrames,
   pageLongTasks,
   sendFromPage,
   startCpuProfile,
-  startModelAgent,
+  streamingSession,
 } from "./lib/agents-page";
-import { BENCH_USER, type BenchContext } from "./lib/context";
+import type { BenchContext } from "./lib/context";
 import { median } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
-import { TurnClient } from "./lib/turn-client";
+import type { TurnClient } from "./lib/turn-client";
 import { withTimeout } from "../testing/wait";
 
 const RUNS = Number(process.env.BENCH_LONG_ANSWER_RUNS ?? 3);
@@ -86,35 +84,15 @@ function longAnswer(marker: string): string[] {
   return chunks.filter((chunk) => chunk.length > 0);
 }
 
-interface StreamTimes {
-  first: number;
-  last: number;
-}
-
 export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResult, "durationMs">> {
-  const room = await ctx.roomServer();
-  const { model, stop } = await startModelAgent(ctx, ROOM);
-  let page: Page | null = null;
-  let bare: TurnClient | null = null;
+  const session = await streamingSession(ctx, ROOM, "long answer");
   try {
-    page = await openAgentsTab(ctx, ROOM);
-    bare = await TurnClient.join(room.url, ROOM, ctx.roomSecret, `${BENCH_USER} (SDK)`);
-    const bareThread = await bare.startThread("long answer");
+    const { page, bare, bareThread } = session;
     let n = 0;
 
     const armModel = (marker: string) => {
-      const times: StreamTimes = { first: Number.NaN, last: Number.NaN };
       const chunks = longAnswer(marker);
-      model.mode = {
-        kind: "stream",
-        chunks,
-        delayMs: INTERVAL_MS,
-        onChunk: (index) => {
-          if (index === 0) times.first = benchNow();
-          if (index === chunks.length - 1) times.last = benchNow();
-        },
-      };
-      return { times, chunks: chunks.length, chars: chunks.join("").length };
+      return { times: session.stream(chunks, INTERVAL_MS), chunks: chunks.length, chars: chunks.join("").length };
     };
 
     const pageRun = async (p: Page) => {
@@ -145,12 +123,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
 
     const bareRun = async (client: TurnClient) => {
       const { times } = armModel(`END${++n}X`);
-      let lastDelta = Number.NaN;
-      client.onEvent = (event, at) => {
-        if (event.type === "meshagent.agent.text_content.delta") lastDelta = at;
-      };
-      await client.turn(bareThread, `a long answer please (${n})`, 120_000);
-      client.onEvent = null;
+      const { lastDelta } = await client.timedTurn(bareThread, `a long answer please (${n})`, 120_000);
       const stream = times.last - times.first;
       return { streamMs: stream, lastWordMs: lastDelta - times.first, ratio: (lastDelta - times.first) / stream };
     };
@@ -219,9 +192,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
       details: { app, base, frames },
     };
   } finally {
-    bare?.close();
-    await page?.close();
-    await stop();
+    await session.close();
   }
 }
 

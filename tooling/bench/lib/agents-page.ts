@@ -15,7 +15,8 @@ import { startModelServer, type ModelServer } from "../../../agent/openai-test-s
 import { silenceSdkResponseLogs } from "../../../agent/sdk-noise";
 import { createModelTurnBrain } from "../../../agent/turn/model-turn";
 import { CONNECTED_SELECTOR } from "./browser";
-import type { BenchContext } from "./context";
+import { BENCH_USER, type BenchContext } from "./context";
+import { TurnClient } from "./turn-client";
 
 export const AGENT_NAME = "assistant";
 /** Every benchmark turn is one user: the per-sender limits of a real room are lifted for the run. */
@@ -45,7 +46,7 @@ export async function startBenchAgent(
 }
 
 /** The demo agent answering turns with a model: the bench's local model server, over real HTTP through the AI SDK. */
-export async function startModelAgent(
+async function startModelAgent(
   ctx: BenchContext,
   room: string,
 ): Promise<{ model: ModelServer; agent: DemoAgent; stop(): Promise<void> }> {
@@ -61,6 +62,57 @@ export async function startModelAgent(
       await model.close();
     },
   };
+}
+
+/** When the model server wrote its first and last chunk of a stream (bench clock; NaN until then). */
+export interface StreamTimes {
+  first: number;
+  last: number;
+}
+
+/**
+ * The streaming benchmarks' set-up: the demo agent with a model, a page on
+ * its Agents tab, and a bare SDK client in a thread of its own (the same-run
+ * baseline). `stream()` sets what the model answers next.
+ */
+export async function streamingSession(ctx: BenchContext, room: string, threadName: string) {
+  const server = await ctx.roomServer();
+  const { model, stop } = await startModelAgent(ctx, room);
+  let page: Page | null = null;
+  let bare: TurnClient | null = null;
+  const close = async () => {
+    bare?.close();
+    await page?.close();
+    await stop();
+  };
+  try {
+    page = await openAgentsTab(ctx, room);
+    bare = await TurnClient.join(server.url, room, ctx.roomSecret, `${BENCH_USER} (SDK)`);
+    const bareThread = await bare.startThread(threadName);
+    return {
+      page,
+      bare,
+      bareThread,
+      close,
+      /** The next model request streams `chunks`, `intervalMs` apart; the times fill in as the server writes. */
+      stream(chunks: string[], intervalMs: number): StreamTimes {
+        const times = { first: Number.NaN, last: Number.NaN };
+        model.mode = {
+          kind: "stream",
+          chunks,
+          delayMs: intervalMs,
+          onChunk: (index) => {
+            if (index === 0) times.first = benchNow();
+            if (index === chunks.length - 1) times.last = benchNow();
+          },
+        };
+        return times;
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**

@@ -129,6 +129,26 @@ export class TurnClient {
     await ended;
   }
 
+  /** One turn; resolves with when its first and last text delta arrived (NaN for none). */
+  async timedTurn(
+    threadId: string,
+    text: string,
+    timeoutMs = 30_000,
+  ): Promise<{ firstDelta: number; lastDelta: number }> {
+    const times = { firstDelta: Number.NaN, lastDelta: Number.NaN };
+    this.onEvent = (event, at) => {
+      if (event.type !== "meshagent.agent.text_content.delta") return;
+      if (Number.isNaN(times.firstDelta)) times.firstDelta = at;
+      times.lastDelta = at;
+    };
+    try {
+      await this.turn(threadId, text, timeoutMs);
+    } finally {
+      this.onEvent = null;
+    }
+    return times;
+  }
+
   close(): void {
     this.room.dispose();
   }
