@@ -14,9 +14,9 @@ import { cn } from "@/lib/cn";
 /** The Agents tab: the agents in the room, and your thread with the one you pick. */
 export function AgentsPanel() {
   useAgentReplies();
-  useTurnEvents();
-  useClientTools();
   const agents = useAgents();
+  useTurnEvents(agents);
+  useClientTools();
   const knownTurnAgents = useStore(useTurnStore(), (state) => state.agents);
   const store = useAgentThreadsStore();
   const selected = useStore(store, (state) => state.selected);

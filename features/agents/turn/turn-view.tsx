@@ -111,6 +111,11 @@ export const TurnView = memo(function TurnView({
           onDecide={(itemId, approve) => turn.turnId && onDecide(turn.turnId, itemId, approve)}
         />
       ))}
+      {turn.cut ? (
+        <span data-testid="turn-cut" className="text-xs text-zinc-700 dark:text-zinc-300">
+          (cut: the agent sent more than this page keeps for one answer)
+        </span>
+      ) : null}
       {turn.state === "failed" ? <NotSent error={turn.error ?? undefined} /> : null}
       {turn.state !== "failed" && turn.error ? (
         <p role="alert" data-testid="turn-error" className="text-sm text-red-700 dark:text-red-300">
