@@ -13,8 +13,8 @@ import { cn } from "@/lib/cn";
 
 /** The Agents tab: the agents in the room, and your thread with the one you pick. */
 export function AgentsPanel() {
-  useAgentReplies();
   const agents = useAgents();
+  useAgentReplies(agents);
   useTurnEvents(agents);
   useClientTools();
   const knownTurnAgents = useStore(useTurnStore(), (state) => state.agents);
