@@ -8,7 +8,7 @@ import { ScriptedTurnAgent } from "./scripted-turn-agent";
 import { TURN_STORE_LIMITS } from "../features/agents/turn/turn-state";
 import { AGENT_MESSAGE_ROOM_TYPE } from "../lib/shared/agent-turn/parse";
 
-/** How much the page's JS heap may grow through the whole flood (it is sent about 10 MB). */
+/** How much the page's JS heap may grow through the whole flood (it is sent about 15 MB). */
 const HEAP_GROWTH_CAP_MIB = 64;
 
 /** The page's JS heap after a full garbage collection, in MiB (Chromium's DevTools protocol). */
@@ -55,7 +55,8 @@ test("fuzz: hostile turn-protocol agents and a user posing as one cannot crash, 
   browser,
   demoAgent,
 }) => {
-  test.setTimeout(180_000);
+  // About 75 s on an idle machine; the flood is consumed at the pace of a browser sharing 2 cores.
+  test.setTimeout(240_000);
   const run = Date.now().toString(36);
   const assistant = demoAgent.agentName;
   const errors: string[] = [];
@@ -93,9 +94,9 @@ test("fuzz: hostile turn-protocol agents and a user posing as one cannot crash, 
 
   const heapBefore = await heapMiB(alice.page);
   const threads = [aliceThread, bobThread.id, "someone-elses", ".threads/spam/1"];
-  // 300 random and malformed events (about 4 MB) about Alice's chat and others (they may delete it)...
-  await dm(mallory.client, aliceName, hostileTurnEvents(16, 300, threads));
-  // ...then 6 MB of deltas into a second chat of hers, bare and in the {payload} envelope.
+  // 200 random and malformed events (about 3 MB) about Alice's chat and others (they may delete it)...
+  await dm(mallory.client, aliceName, hostileTurnEvents(16, 200, threads));
+  // ...then 4.8 MB of deltas into a second chat of hers, bare and in the {payload} envelope.
   await alice.page.getByRole("button", { name: "New chat" }).click();
   await ask(alice.page, mallory.name, "second");
   await expect(alice.page.getByTestId("agent-answer").last()).toContainText("echo: second");
@@ -103,7 +104,7 @@ test("fuzz: hostile turn-protocol agents and a user posing as one cannot crash, 
   await dm(
     mallory.client,
     aliceName,
-    Array.from({ length: 100 }, (_, i) => {
+    Array.from({ length: 80 }, (_, i) => {
       const delta = {
         type: "meshagent.agent.text_content.delta",
         thread_id: mallory.threads[0].path,
@@ -114,7 +115,7 @@ test("fuzz: hostile turn-protocol agents and a user posing as one cannot crash, 
       return i % 2 ? { payload: delta } : delta;
     }),
   );
-  // 100,000 chats in answer to Alice's own thread.list, and unasked.
+  // 100,000 chats (3.5 MB each) in answer to Alice's own thread.list, and unasked.
   const [listRequest] = mallory.requests("thread.list");
   const huge = Array.from({ length: 100_000 }, (_, i) => ({ path: `p${i}`, name: `huge ${i}` }));
   await dm(mallory.client, aliceName, [
@@ -136,8 +137,10 @@ test("fuzz: hostile turn-protocol agents and a user posing as one cannot crash, 
   for (const client of [impostor.client, poser, mallory.client]) await dm(client, bobName, intoBob);
 
   // The tab answers: a click, a turn with the hostile agent, the room chat.
+  const clicked = Date.now();
   await alice.page.getByTestId("agent-item").filter({ hasText: assistant }).click();
-  await expect(alice.page.getByTestId("agent-thread")).toHaveAttribute("data-agent", assistant, { timeout: 10_000 });
+  await expect(alice.page.getByTestId("agent-thread")).toHaveAttribute("data-agent", assistant);
+  const clickSeconds = (Date.now() - clicked) / 1000;
   await alice.page.getByTestId("agent-item").filter({ hasText: mallory.name }).click();
   await expect(alice.page.getByTestId("turn-cut").first()).toBeVisible();
   // The list stays capped (the flood may have deleted or added a few), the 100,000 never arrived.
@@ -155,7 +158,10 @@ test("fuzz: hostile turn-protocol agents and a user posing as one cannot crash, 
   await bob.expectLive();
 
   const heapAfter = await heapMiB(alice.page);
-  console.log(`Alice's JS heap: ${heapBefore.toFixed(1)} MiB before the flood, ${heapAfter.toFixed(1)} MiB after`);
+  console.log(
+    `Alice's JS heap: ${heapBefore.toFixed(1)} MiB before the flood, ${heapAfter.toFixed(1)} MiB after; ` +
+      `her first click after the flood answered in ${clickSeconds.toFixed(1)} s`,
+  );
   expect(heapAfter - heapBefore).toBeLessThan(HEAP_GROWTH_CAP_MIB);
 
   // Bob's chat is as the demo agent left it, and the impostors are not listed.
