@@ -109,12 +109,15 @@ test("a scripted turn-protocol agent: streamed answers, errors, Stop, steer, too
   await expect(tab.status()).toHaveCount(0);
 
   // A tool call with log lines: open while running, collapsed once it ended.
+  bot.holdTools();
   await tab.ask("turn-bot", "tool");
   const call = page.getByTestId("tool-call").last();
   await expect(call).toContainText("storage › count_words");
   await expect(call.getByTestId("tool-call-log")).toContainText("reading a.txt");
   await expect(call.getByTestId("tool-call-log")).toContainText("warning: big file");
+  await expect(call).toHaveAttribute("data-state", "running");
   await expect(call).toHaveAttribute("open", "");
+  bot.finishTool();
   await expect(call).toHaveAttribute("data-state", "ended");
   await expect(call).not.toHaveAttribute("open", "");
   await expect(call.getByTestId("tool-call-state")).toHaveText("Done");

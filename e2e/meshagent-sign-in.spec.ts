@@ -150,6 +150,7 @@ const BAD_INPUT = [
   ["the token endpoint hanging", { token: "hang" }, "did not answer in time"],
   ["a profile without an id", { profile: { email: "x@example.com", first_name: "X" } }, "without an account id"],
   ["an oversized profile", { profile: "oversized" }, "too large"],
+  ["markup in the name", { profile: { id: "eve-1", first_name: "<b>Eve</b><script>x()</script>" } }, "contains markup"],
 ] as const;
 
 for (const [what, behaviour, message] of BAD_INPUT) {
@@ -199,17 +200,12 @@ test("bad input: a PKCE verifier from another sign-in attempt is refused by Mesh
   await other.close();
 });
 
-test("markup in the MeshAgent name is cleaned, a long name bounded", async ({ page }) => {
-  standIn.behaviour.profile = {
-    id: "eve-1",
-    first_name: "<b>Eve</b><script>alert(1)</script>",
-    last_name: "Q".repeat(300),
-  };
+test("a long MeshAgent name is bounded", async ({ page }) => {
+  standIn.behaviour.profile = { id: "eve-1", first_name: "Eve", last_name: "Q".repeat(300) };
   await signInWithMeshAgent(page, at(app));
   const name = page.getByTestId("signed-in-user");
-  await expect(name).toHaveText(/^Eve alert\(1\) Q+…$/);
+  await expect(name).toHaveText(/^Eve Q+…$/);
   expect((await name.innerText()).length).toBeLessThanOrEqual(41);
-  await expect(page.locator("header b, header script")).toHaveCount(0);
 });
 
 test("callbackUrl to another site is ignored after signing in with MeshAgent", async ({ page }) => {

@@ -25,7 +25,8 @@ interface ScriptedThread {
  * - `fail`: the turn ends with a runtime error; `reject`: turn.start is refused;
  * - `approve`: asks to run a tool and waits for Approve or Reject;
  * - `ask`, `toast`, `show <path>`: calls the client's `ui` tools and reports the answer;
- * - `tool`: a tool call with log lines; `raw <markdown>`: answers with the text as is;
+ * - `tool`: a tool call with log lines, running until `finishTool()` when `holdTools()` was called;
+ * - `raw <markdown>`: answers with the text as is;
  * - anything else: `echo: <text>`.
  */
 export class ScriptedTurnAgent {
@@ -37,6 +38,7 @@ export class ScriptedTurnAgent {
   private running = new Map<string, { turnId: string; interrupt: () => void; steers: string[] }>();
   private waiting = new Map<string, (message: ClientRequest) => void>();
   private counter = 0;
+  private toolHold: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor(
     readonly room: string,
@@ -63,6 +65,18 @@ export class ScriptedTurnAgent {
 
   leave(): void {
     this.client.dispose();
+  }
+
+  /** From now on `tool` keeps its call running until finishTool(), so a test can see the running state on any machine. */
+  holdTools(): void {
+    let release = () => {};
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.toolHold = { promise, release };
+  }
+
+  finishTool(): void {
+    this.toolHold?.release();
+    this.toolHold = null;
   }
 
   /** What the agent received, parsed, of one wire type. */
@@ -313,7 +327,7 @@ export class ScriptedTurnAgent {
             ],
           }),
         );
-        await sleep(this.stepMs * 4);
+        await (this.toolHold?.promise ?? sleep(this.stepMs * 4));
         await this.emit(
           thread,
           buildAgentEvent("meshagent.agent.tool_call.ended", {

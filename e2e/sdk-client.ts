@@ -5,7 +5,10 @@ import {
   WebSocketProtocolChannel,
   type RoomMessageEvent,
 } from "@meshagent/meshagent";
+import { silenceSdkResponseLogs } from "../agent/sdk-noise";
 import { ROOM_PORT, ROOM_SECRET } from "./env";
+
+silenceSdkResponseLogs();
 
 export const ROOM_URL = `ws://127.0.0.1:${ROOM_PORT}`;
 

@@ -14,7 +14,8 @@ describe("classifySignInFailure", () => {
     [{ name: "b", error: "invalid_client", status: 401 }, "MeshAgentClient"],
     [{ name: "b", message: "unexpected HTTP status code", cause: { status: 503 } }, "MeshAgentUnavailable"],
     [{ name: "MeshAgentTimeoutError" }, "MeshAgentTimeout"],
-    [{ name: "MeshAgentProfileError" }, "MeshAgentProfile"],
+    [{ name: "MeshAgentProfileError", problem: "id" }, "MeshAgentProfile"],
+    [{ name: "MeshAgentProfileError", problem: "markup" }, "MeshAgentProfileMarkup"],
     [{ name: "MeshAgentResponseTooLargeError" }, "MeshAgentProfileTooLarge"],
   ])("%j -> %s", (error, expected) => {
     expect(classifySignInFailure(wrapped(error))).toBe(expected);

@@ -20,6 +20,8 @@ export const SIGN_IN_FAILURE_MESSAGES = {
   MeshAgentUnavailable: "MeshAgent's sign-in service is not working right now. Try again in a few minutes.",
   MeshAgentTimeout: "MeshAgent did not answer in time, so you were not signed in. Try again.",
   MeshAgentProfile: "MeshAgent sent a profile without an account id, so you were not signed in.",
+  MeshAgentProfileMarkup:
+    "Your MeshAgent name contains markup (such as <b>), so you were not signed in. Change your name in MeshAgent and sign in again.",
   MeshAgentProfileTooLarge: "MeshAgent sent a profile too large to use, so you were not signed in.",
   OAuthCallbackError: "MeshAgent did not complete the sign-in: it was cancelled or refused. Try again.",
   [SESSION_EXPIRED]: "Your MeshAgent sign-in expired and could not be renewed. Sign in again.",
@@ -35,6 +37,7 @@ interface ErrorLike {
   error?: unknown;
   status?: unknown;
   cause?: unknown;
+  problem?: unknown;
 }
 
 /** The error and everything it wraps (Auth.js puts the original in `cause.err`, oauth4webapi a Response in `cause`). */
@@ -61,7 +64,8 @@ export function classifySignInFailure(error: unknown): SignInFailure | null {
   const names = links.map((link) => link.name);
   if (names.includes("MeshAgentTimeoutError")) return "MeshAgentTimeout";
   if (names.includes("MeshAgentResponseTooLargeError")) return "MeshAgentProfileTooLarge";
-  if (names.includes("MeshAgentProfileError")) return "MeshAgentProfile";
+  const profileError = links.find((link) => link.name === "MeshAgentProfileError");
+  if (profileError) return profileError.problem === "markup" ? "MeshAgentProfileMarkup" : "MeshAgentProfile";
   // Auth.js's own checks (state or PKCE cookie missing or unreadable), and oauth4webapi's state comparison.
   if (links.some((link) => link.type === "InvalidCheck")) return "MeshAgentCheck";
   // Matched by oauth4webapi's error code and message: class names are minified in production bundles.

@@ -12,11 +12,16 @@ export interface MeshAgentProfile {
   email?: string;
 }
 
-/** Thrown when MeshAgent's profile cannot identify the person (no usable id). */
+/** Why a profile was refused; sign-in-failure.ts turns it into the message the sign-in page shows. */
+type ProfileProblem = "id" | "markup";
+
+/** Thrown when MeshAgent's profile cannot be used to sign anyone in. */
 class MeshAgentProfileError extends Error {
-  constructor(detail: string) {
+  readonly problem: ProfileProblem;
+  constructor(problem: ProfileProblem, detail: string) {
     super(`MeshAgent profile unusable: ${detail}`);
     this.name = "MeshAgentProfileError";
+    this.problem = problem;
   }
 }
 
@@ -37,25 +42,30 @@ const profileSchema = z.object({
   last_name: optionalText.nullable().catch(undefined),
 });
 
-/** Markup is never rendered as such (React escapes it), but a name is no place for it either. */
-function cleanName(value: string): string | null {
-  return normalizeDisplayName(value.replace(/<[^>]*>?/g, " "));
-}
+/**
+ * A tag, a comment or a declaration: `<b`, `</i`, `<!--`, `<?`. Not every `<`
+ * ("Ann <3", "a < b"). React would escape markup anyway, but a name that
+ * carries it is an attack or a broken profile, and the person would be shown
+ * under a name they never chose, so sign-in stops and says why.
+ */
+const MARKUP = /<[!?/]?[a-z]|<!--/i;
 
 /**
- * MeshAgent's profile, parsed at the edge: an id is required; first and last
- * name become one display name (cleaned of markup, line breaks and invisible
- * characters, bounded like every name in the app), else the email, else a
- * neutral label.
+ * MeshAgent's profile, parsed at the edge: an id is required and a name with
+ * markup is refused; first and last name become one display name (line
+ * breaks and invisible characters dropped, bounded like every name in the
+ * app), else the email, else a neutral label.
  */
 export function parseMeshAgentProfile(value: unknown): MeshAgentProfile {
   const parsed = profileSchema.safeParse(value);
   if (!parsed.success) {
     const idIssue = parsed.error.issues.some((issue) => issue.path[0] === "id");
-    throw new MeshAgentProfileError(idIssue ? "missing or invalid id" : "not an object");
+    throw new MeshAgentProfileError("id", idIssue ? "missing or invalid id" : "not an object");
   }
   const profile = parsed.data;
   const fullName = [profile.first_name, profile.last_name].filter(Boolean).join(" ");
-  const name = cleanName(fullName) ?? (profile.email ? cleanName(profile.email) : null) ?? "MeshAgent user";
+  if (MARKUP.test(fullName)) throw new MeshAgentProfileError("markup", "markup in the name");
+  const name =
+    normalizeDisplayName(fullName) ?? (profile.email ? normalizeDisplayName(profile.email) : null) ?? "MeshAgent user";
   return { id: profile.id, name, ...(profile.email ? { email: profile.email } : {}) };
 }
