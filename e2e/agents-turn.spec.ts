@@ -404,6 +404,10 @@ for (const colorScheme of ["light", "dark"] as const) {
     await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "Reject" }).click();
+    // Asked while the rejected turn still runs, the next message would steer it instead of starting a turn.
+    await expect(tab.answers().last()).toContainText("Left it alone.");
+    await expect(tab.turns().last()).toHaveAttribute("data-state", "ended");
+    await expect(tab.status()).toHaveCount(0);
     await tab.ask(bot.name, "stream 40");
     await expect(tab.status()).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);

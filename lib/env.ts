@@ -163,8 +163,8 @@ const schema = {
   DEV_ROOM_MAX_UPLOAD_BYTES: unset(integer(0, 2 ** 40).default(25 * 1024 * 1024)),
   /** Largest shared document (encoded Yjs state); above ~750 KiB SDK 0.35.8's echo of it no longer fits one message. */
   DEV_ROOM_MAX_DOCUMENT_BYTES: unset(integer(1024, 2 ** 40).default(640 * 1024)),
-  /** Everything one room may keep in storage (files); unset: no quota. */
-  DEV_ROOM_MAX_ROOM_BYTES: unset(integer(0, 2 ** 50).optional()),
+  /** Everything one room may keep in storage (files): a participant cannot fill the developer's disk. */
+  DEV_ROOM_MAX_ROOM_BYTES: unset(integer(0, 2 ** 50).default(1024 ** 3)),
   /** How long the local room waits for a participant-hosted tool to answer before failing the call (ms). */
   DEV_ROOM_TOOL_CALL_TIMEOUT_MS: unset(integer(1, 3_600_000).default(30_000)),
   /** The interface `npm run dev` has `next dev` listen on; unset keeps it on this machine (127.0.0.1). */

@@ -6,7 +6,7 @@
 //   DEV_ROOM_DATA_DIR          room files and documents (default: .meshagent-dev, under rooms/)
 //   DEV_ROOM_MAX_UPLOAD_BYTES  largest storage upload (default 25 MiB)
 //   DEV_ROOM_MAX_DOCUMENT_BYTES  largest shared document (default 640 KiB)
-//   DEV_ROOM_MAX_ROOM_BYTES    storage quota per room (default: none)
+//   DEV_ROOM_MAX_ROOM_BYTES    storage quota per room (default 1 GiB)
 //   DEV_ROOM_TOOL_CALL_TIMEOUT_MS  wait for a participant-hosted tool's answer (default 30000)
 
 import { describeProblems, readEnv, type Env, type EnvName, type ReadEnv } from "../../lib/env";
