@@ -14,6 +14,13 @@ describe("the local room's CLI environment", () => {
     expect(cliEnv(NAMES, {}).env.DEV_ROOM_PORT).toBe(7707);
   });
 
+  it("gives every room a 1 GiB storage quota unless DEV_ROOM_MAX_ROOM_BYTES says otherwise", () => {
+    expect(cliEnv(["DEV_ROOM_MAX_ROOM_BYTES"], {}).env.DEV_ROOM_MAX_ROOM_BYTES).toBe(1024 ** 3);
+    expect(cliEnv(["DEV_ROOM_MAX_ROOM_BYTES"], { DEV_ROOM_MAX_ROOM_BYTES: "5000" }).env.DEV_ROOM_MAX_ROOM_BYTES).toBe(
+      5000,
+    );
+  });
+
   it.each(["abc", "-1", "70000", "1.5"])("refuses DEV_ROOM_PORT=%j by name", (value) => {
     expect(() => cliEnv(NAMES, { DEV_ROOM_PORT: value })).toThrow(
       "DEV_ROOM_PORT must be an integer between 0 and 65535",
