@@ -14,7 +14,7 @@ import type { TurnBrain } from "./turn/brain";
 import { createModelTurnBrain } from "./turn/model-turn";
 import { createOfflineTurnBrain } from "./turn/offline-turn";
 import { roomTurnPort } from "./turn/room-port";
-import { TurnAgent, type TurnAgentLimits } from "./turn/turn-agent";
+import { TurnAgent, type TurnAgentLimits, type TurnAgentOptions } from "./turn/turn-agent";
 import { AGENT_MESSAGE_ROOM_TYPE } from "../lib/shared/agent-turn/parse";
 
 export interface DemoAgentOptions {
@@ -27,6 +27,9 @@ export interface DemoAgentOptions {
   /** The turn protocol's brain. Default: the offline commands, falling back to `brain`. */
   turnBrain?: TurnBrain;
   turnLimits?: TurnAgentLimits;
+  /** Turn-protocol requests, and turn starts and steers, per sender (TurnAgentOptions). Defaults: 120 and 12 per 10 s. */
+  turnRequestLimit?: TurnAgentOptions["requestLimit"];
+  turnStartLimit?: TurnAgentOptions["turnLimit"];
   replyTimeoutMs?: number;
   maxConcurrentReplies?: number;
   limits?: ThreadAgentOptions["limits"];
@@ -75,6 +78,8 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       agentName,
       brain: turnBrain,
       limits: options.turnLimits,
+      requestLimit: options.turnRequestLimit,
+      turnLimit: options.turnStartLimit,
       log: (line) => log(`[${room}] ${line}`),
     });
     const connection = new RoomConnection({

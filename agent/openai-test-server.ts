@@ -7,7 +7,14 @@ import type { AddressInfo } from "node:net";
 
 export type ModelServerMode =
   /** `holdLast`: the last chunk waits for it, so a test can see earlier deltas arrive before the stream ends. */
-  | { kind: "stream"; chunks: string[]; delayMs?: number; holdLast?: Promise<void> }
+  | {
+      kind: "stream";
+      chunks: string[];
+      delayMs?: number;
+      holdLast?: Promise<void>;
+      /** Called right after content chunk `index` is written (benchmarks timestamp the stream with it). */
+      onChunk?: (index: number) => void;
+    }
   | { kind: "json"; text: string }
   | { kind: "status"; status: number; message: string }
   | { kind: "hang" }
@@ -124,6 +131,7 @@ export async function startModelServer(initial: ModelServerMode): Promise<ModelS
           if (mode.delayMs) await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
           if (mode.holdLast && index === mode.chunks.length - 1) await mode.holdLast;
           res.write(chunk({ content: piece }));
+          mode.onChunk?.(index);
         }
         res.write(chunk({}, "stop"));
         if (usage) res.write(usageChunk(mode.chunks.length));

@@ -4,6 +4,7 @@ import type { RoomClient } from "@meshagent/meshagent";
 import { useRoomConnection } from "@meshagent/meshagent-react";
 import { useEffect, useEffectEvent, useRef } from "react";
 import type { RoomConnectionInfo } from "@meshagent/meshagent-react";
+import { receiveFramesAsArrayBuffers } from "@/lib/room/binary-frames";
 
 export interface AttemptEvents {
   onConnecting: (client: RoomClient) => void;
@@ -52,6 +53,7 @@ export function ConnectionAttempt({
       wasConnected.current = true;
       events.onConnected(current);
     } else if (next === "connecting" && current) {
+      receiveFramesAsArrayBuffers(current);
       events.onConnecting(current);
     }
     // "done" with no client and no error is React StrictMode's discarded

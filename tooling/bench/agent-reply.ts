@@ -9,16 +9,15 @@
  * Runnable alone: `npx tsx tooling/bench/agent-reply.ts [--skip-build]`.
  */
 
-import { pathToFileURL } from "node:url";
 import { ParticipantToken, Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
 import type { Page } from "@playwright/test";
 import { startDemoAgent } from "../../agent/index";
 import { silenceSdkResponseLogs } from "../../agent/sdk-noise";
 import { CONNECTED_SELECTOR } from "./lib/browser";
-import { BENCH_ROOM, BenchContext } from "./lib/context";
-import { installExitHooks } from "./lib/proc";
+import { runAlone } from "./lib/alone";
+import { BENCH_ROOM, type BenchContext } from "./lib/context";
 import { median, percentile } from "./lib/stats";
-import { printResult, row, type BenchResult } from "./lib/table";
+import { row, type BenchResult } from "./lib/table";
 
 const RUNS = Number(process.env.BENCH_AGENT_RUNS ?? 20);
 const WARMUP = Number(process.env.BENCH_AGENT_WARMUP ?? 3);
@@ -165,23 +164,4 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const skipBuild = process.argv.includes("--skip-build") || process.env.BENCH_SKIP_BUILD === "1";
-  const started = Date.now();
-  const ctx = new BenchContext({
-    skipBuild,
-    log: (line) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`),
-  });
-  installExitHooks(() => ctx.close());
-  const benchStarted = Date.now();
-  agentReply(ctx)
-    .then((result) => {
-      printResult({ ...result, durationMs: Date.now() - benchStarted });
-      process.exitCode = 0;
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    })
-    .finally(() => ctx.close());
-}
+runAlone(import.meta.url, agentReply);

@@ -11,6 +11,9 @@
  */
 
 import os from "node:os";
+import { agentFirstText } from "./agent-first-text";
+import { agentLongAnswer } from "./agent-long-answer";
+import { agentLongHistory } from "./agent-long-history";
 import { agentReply } from "./agent-reply";
 import { appMemory } from "./app-memory";
 import { limiterMemory } from "./limiter-memory";
@@ -28,6 +31,7 @@ import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
 import { toolCall } from "./tool-call";
+import { toolCallBrowser } from "./tool-call-browser";
 
 type Bench = (ctx: BenchContext) => Promise<Omit<BenchResult, "durationMs">>;
 
@@ -55,6 +59,10 @@ const BENCHES: Registered[] = [
   { name: "limiter-memory", aliases: ["limiter"], run: limiterMemory, needs: "app" },
   { name: "first-visit", aliases: ["first", "dev"], run: firstVisit, needs: "alone" },
   { name: "agent-reply", aliases: ["agent"], run: agentReply, needs: "app" },
+  { name: "agent-first-text", aliases: ["first-text", "ttft"], run: agentFirstText, needs: "app" },
+  { name: "agent-long-answer", aliases: ["long-answer"], run: agentLongAnswer, needs: "app" },
+  { name: "tool-call-browser", aliases: ["browser-tool", "ui-tool"], run: toolCallBrowser, needs: "app" },
+  { name: "agent-long-history", aliases: ["long-history", "history"], run: agentLongHistory, needs: "app" },
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
   { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },

@@ -7,8 +7,8 @@
  * `messaging.send` back). Goal: the tool call takes at most 2x the round trip.
  *
  * Both sides are the real, unmodified 0.35.8 SDK in this process, with the room
- * server in-process too; the host is an SDK `RemoteToolkit` (the browser's `ui`
- * toolkit is not on main yet, so no browser page hosts it here). Sequential
+ * server in-process too; the host is an SDK `RemoteToolkit` (a browser page
+ * hosts it in `tool-call-browser.ts`). Sequential
  * round trips, interleaved in blocks so machine load hits both alike, after an
  * untimed warm-up. Run alone: npx tsx tooling/bench/tool-call.ts
  */

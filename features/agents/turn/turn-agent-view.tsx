@@ -1,6 +1,6 @@
 "use client";
 
-import { Suspense, lazy, useState } from "react";
+import { Suspense, lazy, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useComposer } from "@/components/ui/use-composer";
@@ -11,6 +11,7 @@ import { usePendingAttachments } from "@/features/room-files/use-pending-attachm
 import { StatusLine } from "@/features/agents/turn/status-line";
 import { ThreadList } from "@/features/agents/turn/thread-list";
 import { TurnView } from "@/features/agents/turn/turn-view";
+import { turnsOnScreen } from "@/features/agents/turn/turns-on-screen";
 import { useTurnAgent } from "@/features/agents/turn/use-turn-agent";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { roomUrl, type InputContent } from "@/lib/shared/agent-turn/content";
@@ -40,7 +41,7 @@ export function TurnAgentView({ name, agent }: { name: string; agent: RoomAgent 
   const { dragging, dropProps, onPaste } = useFileDrop(files.add);
   const inputId = `agent-input-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const canSend = chat.canSend && (draft.trim().length > 0 || files.ready.length > 0) && !files.uploading;
-  const turns = thread?.turns ?? [];
+  const turns = useMemo(() => turnsOnScreen(thread), [thread]);
   const title = threadId
     ? (state.list.threads.find((entry) => entry.path === threadId)?.name ?? (chat.single ? name : "Chat"))
     : "New chat";

@@ -1,0 +1,252 @@
+/**
+ * What the Agents-tab benchmarks share: the demo agent answering through a
+ * local OpenAI-compatible model server that streams at fixed intervals, a
+ * signed-in room page on the Agents tab, a probe that timestamps text as it
+ * appears in the page, and the offset between the page's clock and the
+ * bench's (both `performance.timeOrigin + performance.now()`, so a time in
+ * one can be compared with a time in the other).
+ */
+
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { Page } from "@playwright/test";
+import { startDemoAgent, type DemoAgent, type DemoAgentOptions } from "../../../agent/index";
+import { startModelServer, type ModelServer } from "../../../agent/openai-test-server";
+import { silenceSdkResponseLogs } from "../../../agent/sdk-noise";
+import { createModelTurnBrain } from "../../../agent/turn/model-turn";
+import { CONNECTED_SELECTOR } from "./browser";
+import { BENCH_USER, type BenchContext } from "./context";
+import { TurnClient } from "./turn-client";
+
+export const AGENT_NAME = "assistant";
+/** Every benchmark turn is one user: the per-sender limits of a real room are lifted for the run. */
+const UNLIMITED = { points: 1_000_000, windowMs: 1000 };
+
+/** The bench process's clock, comparable with the page's `performance.timeOrigin + performance.now()`. */
+export const benchNow = () => performance.timeOrigin + performance.now();
+
+/** The demo agent in `room`, with `options` (a model turn brain, limits) on top of the bench defaults. */
+export async function startBenchAgent(
+  ctx: BenchContext,
+  room: string,
+  options: Partial<DemoAgentOptions> = {},
+): Promise<DemoAgent> {
+  const server = await ctx.roomServer();
+  silenceSdkResponseLogs();
+  const agent = startDemoAgent({
+    rooms: [room],
+    target: { where: "local-dev-room", apiUrl: server.url, secret: ctx.roomSecret },
+    agentName: AGENT_NAME,
+    turnRequestLimit: UNLIMITED,
+    turnStartLimit: UNLIMITED,
+    ...options,
+  });
+  await agent.whenConnected();
+  return agent;
+}
+
+/** The demo agent answering turns with a model: the bench's local model server, over real HTTP through the AI SDK. */
+async function startModelAgent(
+  ctx: BenchContext,
+  room: string,
+): Promise<{ model: ModelServer; agent: DemoAgent; stop(): Promise<void> }> {
+  const model = await startModelServer({ kind: "json", text: "ready" });
+  const agent = await startBenchAgent(ctx, room, {
+    turnBrain: createModelTurnBrain({ apiKey: "bench", baseURL: model.baseURL, model: "bench-model" }),
+  });
+  return {
+    model,
+    agent,
+    async stop() {
+      await agent.stop();
+      await model.close();
+    },
+  };
+}
+
+/** When the model server wrote its first and last chunk of a stream (bench clock; NaN until then). */
+export interface StreamTimes {
+  first: number;
+  last: number;
+}
+
+/**
+ * The streaming benchmarks' set-up: the demo agent with a model, a page on
+ * its Agents tab, and a bare SDK client in a thread of its own (the same-run
+ * baseline). `stream()` sets what the model answers next.
+ */
+export async function streamingSession(ctx: BenchContext, room: string, threadName: string) {
+  const server = await ctx.roomServer();
+  const { model, stop } = await startModelAgent(ctx, room);
+  let page: Page | null = null;
+  let bare: TurnClient | null = null;
+  const close = async () => {
+    bare?.close();
+    await page?.close();
+    await stop();
+  };
+  try {
+    page = await openAgentsTab(ctx, room);
+    bare = await TurnClient.join(server.url, room, ctx.roomSecret, `${BENCH_USER} (SDK)`);
+    const bareThread = await bare.startThread(threadName);
+    return {
+      page,
+      bare,
+      bareThread,
+      close,
+      /** The next model request streams `chunks`, `intervalMs` apart; the times fill in as the server writes. */
+      stream(chunks: string[], intervalMs: number): StreamTimes {
+        const times = { first: Number.NaN, last: Number.NaN };
+        model.mode = {
+          kind: "stream",
+          chunks,
+          delayMs: intervalMs,
+          onChunk: (index) => {
+            if (index === 0) times.first = benchNow();
+            if (index === chunks.length - 1) times.last = benchNow();
+          },
+        };
+        return times;
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Init script (a string: page functions must not go through the bench's
+ * transpiler). Collects every main-thread long task (> 50 ms) of the page
+ * with its start in the bench clock, and defines `__benchArm(selector, text,
+ * count)`: a MutationObserver that records the page clock the moment an
+ * element matching `selector`, after the first `count`, contains `text` and
+ * is laid out.
+ */
+const PAGE_PROBES = `(() => {
+  const NativeSocket = window.WebSocket;
+  window.__benchFrames = { arrayBuffer: 0, blob: 0 };
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer) window.__benchFrames.arrayBuffer++;
+        else if (event.data instanceof Blob) window.__benchFrames.blob++;
+      });
+    }
+  };
+  window.__benchLongTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        window.__benchLongTasks.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch {}
+  window.__benchArm = (selector, text, count) => {
+    window.__benchTextAt = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const found = document.querySelectorAll(selector);
+        for (let i = found.length - 1; i >= count; i--) {
+          if (found[i].textContent.includes(text) && found[i].getClientRects().length > 0) {
+            observer.disconnect();
+            resolve(performance.timeOrigin + performance.now());
+            return;
+          }
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+  };
+})();`;
+
+/** A signed-in room page, connected, with the probes installed. */
+export async function openRoomPage(ctx: BenchContext, room: string): Promise<Page> {
+  const app = await ctx.app();
+  const context = await ctx.signedInContext();
+  await context.addInitScript(PAGE_PROBES);
+  const page = await context.newPage();
+  page.on("close", () => void context.close());
+  await page.goto(`${app.url}/rooms/${room}`);
+  await page.locator(CONNECTED_SELECTOR).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/** The same, on the Agents tab with the demo agent's composer ready. */
+export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Page> {
+  const page = await openRoomPage(ctx, room);
+  await page.getByRole("tab", { name: "Agents" }).click();
+  await page.getByLabel(`Write to ${AGENT_NAME}`).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/** How the page's room socket received its frames so far. */
+export async function pageFrames(page: Page): Promise<{ arrayBuffer: number; blob: number }> {
+  return page.evaluate(
+    () => (window as unknown as { __benchFrames: { arrayBuffer: number; blob: number } }).__benchFrames,
+  );
+}
+
+export async function pageLongTasks(page: Page): Promise<{ start: number; duration: number }[]> {
+  return page.evaluate(
+    () => (window as unknown as { __benchLongTasks: { start: number; duration: number }[] }).__benchLongTasks,
+  );
+}
+
+/**
+ * page clock - bench clock, from the page.evaluate round trip with the least
+ * delay of 15 (the page's reading is taken to be in the middle of it);
+ * `uncertaintyMs` is half that round trip.
+ */
+export async function pageClockOffset(page: Page): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+  let best = { offsetMs: 0, uncertaintyMs: Number.POSITIVE_INFINITY };
+  for (let i = 0; i < 15; i++) {
+    const before = benchNow();
+    const inPage = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const after = benchNow();
+    if ((after - before) / 2 < best.uncertaintyMs)
+      best = { offsetMs: inPage - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
+  }
+  return best;
+}
+
+/** The answers (final and commentary) of the Agents tab, in order. */
+export const ANSWER_SELECTOR = '[data-testid="agent-answer"], [data-testid="agent-commentary"]';
+
+/** Arms the text probe (see PAGE_PROBES); `appeared(page)` then waits for the time it records. */
+export async function armTextProbe(page: Page, needle: string, before: number): Promise<void> {
+  await page.evaluate(
+    ([selector, text, count]) =>
+      (window as unknown as { __benchArm: (s: string, t: string, c: number) => void }).__benchArm(
+        selector,
+        text,
+        count,
+      ),
+    [ANSWER_SELECTOR, needle, before] as const,
+  );
+}
+
+export async function appeared(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __benchTextAt: Promise<number> }).__benchTextAt);
+}
+
+/** Sends `text` from the Agents tab's composer. */
+export async function sendFromPage(page: Page, text: string): Promise<void> {
+  const input = page.getByLabel(`Write to ${AGENT_NAME}`);
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+/** A Chrome DevTools CPU profile of the page from now until `stop(file)` (open the file in DevTools' Performance panel). */
+export async function startCpuProfile(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+  await cdp.send("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach();
+    },
+  };
+}
