@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { seriousViolations } from "./axe";
-import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
+import { expect, newSignedInPage, RoomPage, test, signInDirectly } from "./fixtures";
 import { ApiScope, ParticipantToken, type JsonContent } from "@meshagent/meshagent";
 import { ROOM_SECRET } from "./env";
 import { joinWithSdk } from "./sdk-client";
@@ -385,7 +385,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     const room = "agents-turn-a11y";
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();
-    await signIn(page, "Axe");
+    await signInDirectly(page.context(), "Axe");
     const roomPage = new RoomPage(page);
     await roomPage.open(room);
     await roomPage.expectLive();

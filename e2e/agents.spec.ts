@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { DEMO_AGENT_ROOM, expect, test } from "./agent-fixtures";
 import { seriousViolations } from "./axe";
-import { newSignedInPage, RoomPage, signIn } from "./fixtures";
+import { newSignedInPage, RoomPage, signInDirectly } from "./fixtures";
 import { ScriptedAgent } from "./scripted-agent";
 
 /** The Agents tab of one person's room page. */
@@ -214,7 +214,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     const room = "agents-custom";
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();
-    await signIn(page, "Axe");
+    await signInDirectly(page.context(), "Axe");
     const roomPage = new RoomPage(page);
     await roomPage.open(room);
     await roomPage.expectLive();

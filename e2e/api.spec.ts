@@ -1,5 +1,5 @@
 import { jwtVerify } from "jose";
-import { expect, signIn, test } from "./fixtures";
+import { expect, test, signInDirectly } from "./fixtures";
 import { ROOM_SECRET } from "./env";
 
 test.describe("GET /api/room-connection", () => {
@@ -30,7 +30,7 @@ test.describe("GET /api/room-connection", () => {
   test("signed in: 400 for a bad room, 403 for a refused one, 200 with a short-lived token otherwise", async ({
     page,
   }) => {
-    await signIn(page, "Katherine");
+    await signInDirectly(page.context(), "Katherine");
     const request = page.context().request;
 
     const bad = await request.get("/api/room-connection?room=..%2F..%2Fadmin");

@@ -1,5 +1,5 @@
 import type { BrowserContext } from "@playwright/test";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signInDirectly, test } from "./fixtures";
 import { CookieJar, postAuthForm } from "./support/auth-http";
 
 /**
@@ -75,7 +75,7 @@ test.describe("callbackUrl tricks", () => {
 
   test("a signed-in visitor of /signin is redirected on-site, with a valid Location", async ({ page, baseURL }) => {
     const origin = new URL(baseURL!).origin;
-    await signIn(page, "Signed In Sam");
+    await signInDirectly(page.context(), "Signed In Sam");
     for (const trick of TRICKS) {
       const response = await page.request.get(`/signin?callbackUrl=${trick}`, { maxRedirects: 0 });
       expect(response.status(), trick).toBe(307);

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
+import { expect, newSignedInPage, RoomPage, test, signInDirectly } from "./fixtures";
 
 /** Count the page's calls to the credentials route, by status. */
 function countCredentialCalls(page: Page) {
@@ -57,7 +57,7 @@ test("reconnects by itself with fresh credentials after the room server restarts
 });
 
 test("'Retry now' reconnects at once instead of waiting for the backoff", async ({ page, roomPage, roomServer }) => {
-  await signIn(page, "Impatient");
+  await signInDirectly(page.context(), "Impatient");
   await roomPage.open("resilience");
   await roomPage.expectLive();
 
@@ -77,7 +77,7 @@ test("'Retry now' reconnects at once instead of waiting for the backoff", async 
 });
 
 test("a room the route refuses (403) shows its final failure view and is never retried", async ({ page, roomPage }) => {
-  await signIn(page, "Eve");
+  await signInDirectly(page.context(), "Eve");
   const calls = countCredentialCalls(page);
   await roomPage.open("not-on-the-list");
   await expect(roomPage.failure()).toHaveAttribute("data-kind", "forbidden");
@@ -91,7 +91,7 @@ test("a session that ended (401 on reconnect) asks to sign in again, with no ret
   roomPage,
   roomServer,
 }) => {
-  await signIn(page, "Sleepy");
+  await signInDirectly(page.context(), "Sleepy");
   const calls = countCredentialCalls(page);
   await roomPage.open("resilience");
   await roomPage.expectLive();
@@ -108,7 +108,7 @@ test("a session that ended (401 on reconnect) asks to sign in again, with no ret
 });
 
 test("leaving the room or switching rooms closes the socket", async ({ page, roomPage, roomServer }) => {
-  await signIn(page, "Wanderer");
+  await signInDirectly(page.context(), "Wanderer");
   const socketsOf = (room: string) =>
     (roomServer.server().stats().rooms[room] ?? []).filter((participant) => participant.name === "Wanderer").length;
 
@@ -131,7 +131,7 @@ test("offline: waits for the network instead of burning attempts, reconnects whe
   roomPage,
   roomServer,
 }) => {
-  await signIn(page, "Roamer");
+  await signInDirectly(page.context(), "Roamer");
   await roomPage.open("resilience");
   await roomPage.expectLive();
 

@@ -1,4 +1,4 @@
-import { expect, newSignedInPage, RoomPage, signIn, test } from "./fixtures";
+import { expect, newSignedInPage, RoomPage, signIn, test, signInDirectly } from "./fixtures";
 
 test("sign in, open the default room from the home page, see the connected view", async ({ page, roomPage }) => {
   await signIn(page, "Ada");
@@ -11,7 +11,7 @@ test("sign in, open the default room from the home page, see the connected view"
 });
 
 test("the room page carries its first credentials and is never cached", async ({ page, roomPage }) => {
-  await signIn(page, "Private");
+  await signInDirectly(page.context(), "Private");
   const response = await page.goto("/rooms/lobby");
   const cacheControl = response!.headers()["cache-control"] ?? "";
   expect(cacheControl).toContain("private");
@@ -71,13 +71,13 @@ test("typing a room name opens that room, and a malformed one is explained", asy
 });
 
 test("a malformed room name in the URL shows an explanation, not a crash", async ({ page }) => {
-  await signIn(page, "Hedy");
+  await signInDirectly(page.context(), "Hedy");
   await page.goto("/rooms/NOT_valid!");
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Invalid room name");
 });
 
 test("a room refused by MESHAGENT_ROOMS shows the no-access view", async ({ page, roomPage }) => {
-  await signIn(page, "Mallory");
+  await signInDirectly(page.context(), "Mallory");
   await roomPage.open("secret-room");
   await expect(roomPage.failure()).toBeVisible();
   await expect(roomPage.failure()).toHaveAttribute("data-kind", "forbidden");
@@ -91,7 +91,7 @@ test("an unknown page gets the app's not-found page", async ({ page }) => {
 });
 
 test("when the room's code cannot be loaded, the page says so instead of loading forever", async ({ page }) => {
-  await signIn(page, "Offline Olga");
+  await signInDirectly(page.context(), "Offline Olga");
   // Refuse the chunk that carries the MeshAgent SDK (the page names it in its HTML); let everything else through.
   await page.route("**/_next/static/chunks/**", async (route) => {
     const response = await route.fetch();

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { encode } from "next-auth/jwt";
 import { APP_PORT, AUTH_SECRET, DEV_APP_PORT } from "./env";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, test, signInDirectly } from "./fixtures";
 
 /** A raw request, so methods a browser or fetch would refuse to send (TRACE, made-up ones) reach the server. */
 function rawRequest(
@@ -40,7 +40,7 @@ test("an unknown method is refused by Node's HTTP parser with 400, never a 500",
 // only a server in front of Next can answer it (docs/security.md).
 
 test("a malformed room address is the not-found page, not a 500", async ({ page }) => {
-  await signIn(page, "Percy");
+  await signInDirectly(page.context(), "Percy");
   const response = await page.goto("/rooms/%ZZ");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { DEV_APP_PORT } from "./env";
-import { expect, RoomPage, signIn, test } from "./fixtures";
+import { expect, RoomPage, test, signInDirectly } from "./fixtures";
 
 // `next dev`: React StrictMode mounts, unmounts and remounts every effect once.
 test.use({ baseURL: `http://127.0.0.1:${DEV_APP_PORT}` });
@@ -13,7 +13,7 @@ test("under StrictMode a normal connect never shows the failure view and opens e
   const socketsOf = (name: string) =>
     (roomServer.server().stats().rooms.strict ?? []).filter((participant) => participant.name === name).length;
 
-  await signIn(page, "Strict");
+  await signInDirectly(page.context(), "Strict");
 
   // Record every room view the page shows, from the first paint on.
   await page.addInitScript(() => {

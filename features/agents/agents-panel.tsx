@@ -13,10 +13,10 @@ import { cn } from "@/lib/cn";
 
 /** The Agents tab: the agents in the room, and your thread with the one you pick. */
 export function AgentsPanel() {
-  useAgentReplies();
-  useTurnEvents();
-  useClientTools();
   const agents = useAgents();
+  useAgentReplies(agents);
+  useTurnEvents(agents);
+  useClientTools();
   const knownTurnAgents = useStore(useTurnStore(), (state) => state.agents);
   const store = useAgentThreadsStore();
   const selected = useStore(store, (state) => state.selected);

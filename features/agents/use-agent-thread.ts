@@ -27,11 +27,13 @@ export function useAgentThreadsStore() {
 }
 
 /** Files every agent's reply to us into its thread, whichever thread is on screen. */
-export function useAgentReplies() {
+export function useAgentReplies(agents: readonly RoomAgent[]) {
   const { user } = useRoom();
   const dispatch = useStore(useAgentThreadsStore(), (state) => state.dispatch);
   useRoomMessage(chatFromAgent, ({ from, payload }) => {
     if (!isOwnAgentReply(from, payload.path, (name) => agentThreadPath(name, user.name))) return;
+    // Only the agent the page talks to under that name (see chatAgents), not a second one that took the name.
+    if (agents.find((agent) => agent.name === from?.name)?.participant.id !== from?.id) return;
     dispatch({
       type: "add",
       path: payload.path,

@@ -1,10 +1,12 @@
 "use client";
 
 import { useMemo } from "react";
+import { useStore } from "zustand";
 import { agentThreadPath } from "@/lib/shared/agent-thread-path";
 import { agentKind, type AgentKind } from "@/features/agents/agent-kind";
-import type { RoomParticipant } from "@/lib/room/roster";
-import { useParticipants, useRoom } from "@/lib/room/use-room";
+import { useRoomContext } from "@/lib/room/room-context";
+import type { RoomParticipant, Roster } from "@/lib/room/roster";
+import { useRoom } from "@/lib/room/use-room";
 
 export interface RoomAgent {
   /** Its display name, which also names its thread folder. */
@@ -17,24 +19,34 @@ export interface RoomAgent {
   kind: AgentKind;
 }
 
-/** Chat agents in the room, one per name (agents first, by name, as the roster sorts them); `supports_chat: false` ones are left out. */
+/**
+ * Chat agents in the roster, one per name, by name; `supports_chat: false`
+ * ones are left out. When two agents share a name, the one this page has known
+ * longest answers for it (the roster keeps join order): an agent that joins
+ * under a name in use cannot take over the chats already held under it.
+ */
+export function chatAgents(roster: Roster, userName: string): RoomAgent[] {
+  const names = new Set<string>();
+  const agents: RoomAgent[] = [];
+  for (const participant of roster.values()) {
+    if (participant.role !== "agent" || names.has(participant.name)) continue;
+    names.add(participant.name);
+    const kind = agentKind(participant);
+    if (kind.hidden) continue;
+    agents.push({
+      name: participant.name,
+      participant,
+      // The thread is named after who we are in the room (the name the agent sees), see agent/README.md.
+      path: agentThreadPath(participant.name, userName),
+      kind,
+    });
+  }
+  return agents.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The room's chat agents (see chatAgents), kept current. */
 export function useAgents(): RoomAgent[] {
-  const participants = useParticipants();
+  const roster = useStore(useRoomContext().roster, (state) => state.roster);
   const { user } = useRoom();
-  return useMemo(() => {
-    const byName = new Map<string, RoomAgent>();
-    for (const participant of participants) {
-      if (participant.role !== "agent" || byName.has(participant.name)) continue;
-      const kind = agentKind(participant);
-      if (kind.hidden) continue;
-      byName.set(participant.name, {
-        name: participant.name,
-        participant,
-        // The thread is named after who we are in the room (the name the agent sees), see agent/README.md.
-        path: agentThreadPath(participant.name, user.name),
-        kind,
-      });
-    }
-    return [...byName.values()];
-  }, [participants, user.name]);
+  return useMemo(() => chatAgents(roster, user.name), [roster, user.name]);
 }

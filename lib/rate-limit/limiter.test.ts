@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -85,6 +86,12 @@ describe("rate limits in memory", () => {
   });
 });
 
+/** V8's collector, from a context made after the flag is set (the test runner did not start node with it). */
+function exposeGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
 describe("rate-limiter memory (issue 19 M5)", () => {
   it("a request refused by its IP budget creates no per-name key", async () => {
     const limiter = createRateLimiter({ ...base, signInPerIp: 3, signInPerName: 1 });
@@ -97,9 +104,16 @@ describe("rate-limiter memory (issue 19 M5)", () => {
     expect((await hammer(limiter, "sign-in", { ip: "10.5.0.3", user: "allowed-1" }, 1)).allowed).toBe(0);
   });
 
+  it("a credentials request the user's budget refuses counts against no address", async () => {
+    const limiter = createRateLimiter({ ...base, roomConnectionPerUser: 2, roomConnectionPerIp: 3 });
+    expect((await hammer(limiter, "room-connection", { ip: "10.8.0.1", user: "mallory" }, 50)).allowed).toBe(2);
+    // mallory's 48 refused requests left the shared address's budget (3) to the others behind it.
+    expect((await hammer(limiter, "room-connection", { ip: "10.8.0.1", user: "ada" }, 1)).allowed).toBe(1);
+    expect((await hammer(limiter, "room-connection", { ip: "10.8.0.1", user: "bob" }, 2)).allowed).toBe(0);
+  });
+
   it("no expiry timer keeps the request's async context (Next's request store) alive", async () => {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
+    const gc = exposeGc();
     const requestStore = new AsyncLocalStorage<{ body: Uint8Array }>();
     const limiter = createRateLimiter(base);
     // As in a request: the store is what Next's AsyncLocalStorage holds for it.
@@ -115,6 +129,36 @@ describe("rate-limiter memory (issue 19 M5)", () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     gc();
     expect(refs.map((ref) => ref.deref() !== undefined)).toEqual([false, false, false, false, false]);
+  });
+
+  it("15,000 requests, as in the benchmark, leave only the keys they counted (heap after a full GC)", async () => {
+    const gc = exposeGc();
+    const requestStore = new AsyncLocalStorage<{ body: number[] }>();
+    const limiter = createRateLimiter({ ...base, roomConnectionPerIp: 300, roomConnectionPerUser: 60 });
+    const live = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    // Each request's store holds ~16 KiB, as Next's request store holds the request: kept by a key, it shows.
+    const flood = async (keys: (i: number) => RateLimitKeys, scope: RateLimitScope) => {
+      const before = live();
+      for (let i = 0; i < 15_000; i++) {
+        await requestStore.run({ body: new Array<number>(2048).fill(i) }, () => limiter.check(scope, keys(i)));
+      }
+      return (live() - before) / 15_000;
+    };
+    const random = () => randomBytes(6).toString("hex");
+    // Random names from one address: refused by the IP budget, so no key at all.
+    const perRefusedSignIn = await flood(() => ({ ip: "10.7.0.1", user: random() }), "sign-in");
+    // One user, a random address each (spoofed X-Forwarded-For): refused by the user's budget, so no address key.
+    const perRefusedToken = await flood(() => ({ ip: `10.${random()}`, user: "one-user" }), "room-connection");
+    // A new user and address each: both counted, two keys held for the window, but not the request.
+    const perCounted = await flood(() => ({ ip: `10.${random()}`, user: random() }), "room-connection");
+    // A key costs ~500 bytes and a kept request store 16 KiB: either would show per request.
+    expect(perRefusedSignIn).toBeLessThan(64);
+    expect(perRefusedToken).toBeLessThan(64);
+    expect(perCounted).toBeLessThan(2048);
   });
 });
 

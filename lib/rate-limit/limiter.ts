@@ -76,10 +76,17 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter {
   return {
     async check(scope, keys) {
       const { user, ip } = limiters[scope];
-      // One after the other: a request the IP budget refuses counts against no name, so a flood of
-      // random names from one address adds no keys (issue 19 M5).
-      const ipRetryMs = await consume(ip, keys.ip);
-      const retryMs = ipRetryMs > 0 || !keys.user ? ipRetryMs : await consume(user, keys.user);
+      // One budget after the other, the key the client can vary least first: a request the first budget
+      // refuses is counted against nothing else, so a flood adds no keys (issue 19 M5). Sign-in: the
+      // address (the name is whatever was typed). Room credentials: the signed-in user (the address is
+      // whatever X-Forwarded-For says when forwarded headers are trusted).
+      const byIp = [ip, keys.ip] as const;
+      const byUser = [user, keys.user] as const;
+      let retryMs = 0;
+      for (const [limiter, key] of scope === "sign-in" ? [byIp, byUser] : [byUser, byIp]) {
+        if (key) retryMs = await consume(limiter, key);
+        if (retryMs > 0) break;
+      }
       if (retryMs === 0) return { allowed: true };
       return { allowed: false, scope, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
     },

@@ -26,6 +26,7 @@ import { datedResultsFile, writeResults } from "./lib/results";
 import { goalsTable, printResult, type BenchResult } from "./lib/table";
 import { pageJs } from "./page-js";
 import { pollVotes } from "./poll-votes";
+import { roomMemory } from "./room-memory";
 import { storage } from "./storage";
 import { timeToConnected } from "./time-to-connected";
 import { tokenRoute } from "./token-route";
@@ -65,6 +66,7 @@ const BENCHES: Registered[] = [
   { name: "fanout", aliases: ["fan-out"], run: fanout, needs: "alone" },
   { name: "storage", aliases: ["files", "sync"], run: storage, needs: "alone" },
   { name: "poll", aliases: ["poll-votes"], run: pollVotes, needs: "alone" },
+  { name: "room-memory", aliases: ["documents", "room-mem"], run: roomMemory, needs: "alone" },
   { name: "tool-call", aliases: ["tools", "toolkit"], run: toolCall, needs: "alone" },
 ];
 

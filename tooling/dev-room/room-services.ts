@@ -22,6 +22,7 @@ import {
   type StorageContext,
 } from "./storage-toolkit";
 import { DEFAULT_MAX_DOCUMENT_BYTES, SyncStore } from "./sync-documents";
+import type { SyncTraffic } from "./sync-relay";
 import { SYNC_TOOLKIT, SyncOpenHandler, createSyncDocument, type SyncContext } from "./sync-toolkit";
 import { ToolStreams } from "./tool-streams";
 
@@ -46,7 +47,7 @@ export interface RoomServicesOptions {
   log: (line: string) => void;
 }
 
-export interface DocumentUsage {
+export interface DocumentUsage extends SyncTraffic {
   inMemory: number;
   writes: number;
   bytesWritten: number;
@@ -219,7 +220,13 @@ export class RoomServices {
   /** Shared documents in memory and their disk writes so far (`GET /usage`). */
   documentUsage(): DocumentUsage {
     const { writes, bytesWritten, peakWritesPerDocument } = this.documents.stats;
-    return { inMemory: this.documents.inMemory, writes, bytesWritten, peakWritesPerDocument };
+    return {
+      inMemory: this.documents.inMemory,
+      writes,
+      bytesWritten,
+      peakWritesPerDocument,
+      ...this.documents.traffic,
+    };
   }
 
   /** Saves pending documents; removes the data folder only if it was a temporary one. */

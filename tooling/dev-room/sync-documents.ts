@@ -3,7 +3,9 @@
 // (snapshot + append-only log, sync-persistence.ts) and loaded again on the
 // next open. Updates are checked before they touch the document
 // (sync-update-check.ts), and what others receive is Yjs's own re-encoding of
-// the change. A document nobody holds is saved and then dropped from memory.
+// the change, coalesced: everything applied in one turn of the event loop goes
+// to each subscriber as one update (sync-relay.ts). A document nobody holds is
+// saved and then dropped from memory.
 
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -11,13 +13,14 @@ import * as Y from "yjs";
 import { ErrorCode, RequestError } from "./content";
 import type { RoomStorage } from "./storage-store";
 import { DocumentFile, type PersistenceStats } from "./sync-persistence";
+import { RelayQueue, type RelayedUpdate, type SyncTraffic } from "./sync-relay";
 import { checkUpdate } from "./sync-update-check";
 import type { DocumentSchema } from "./sync-schema";
 import { tryParseSchema } from "./sync-schema";
 
 export interface Subscriber {
-  /** Receives a Yjs v1 update that some other subscriber (or nobody) caused. */
-  send(update: Uint8Array): void;
+  /** Receives changes some other subscriber (or nobody) caused, as one Yjs v1 update. */
+  send(update: RelayedUpdate): void;
 }
 
 export interface SyncLimits {
@@ -54,6 +57,7 @@ export class SyncDocument {
   private sizeBound = 0;
   private measuredAt = 0;
   private schemaInfo: DocumentSchema | null;
+  private readonly relay: RelayQueue<Subscriber>;
 
   constructor(
     readonly room: string,
@@ -62,9 +66,14 @@ export class SyncDocument {
     file: string,
     private readonly limits: SyncLimits,
     stats: PersistenceStats,
+    private readonly traffic: SyncTraffic,
     private readonly changed: (d: SyncDocument) => void,
+    log: (line: string) => void,
   ) {
     this.schemaInfo = schema;
+    this.relay = new RelayQueue(this.subscribers, traffic, (error) =>
+      log(`relaying a change to ${path} in room ${room} failed: ${String(error)}`),
+    );
     this.file = new DocumentFile(
       file,
       { path, schemaJson: () => this.schemaInfo?.json ?? null, encodeState: () => this.state() },
@@ -74,7 +83,7 @@ export class SyncDocument {
       this.sizeBound += update.length;
       // Restored content is on disk already, or saved whole by the snapshot a new document asks for.
       if (origin === RESTORED) return;
-      for (const s of this.subscribers) if (s !== origin) s.send(update);
+      this.relay.add(update, origin);
       this.file.append(update);
       this.changed(this);
     });
@@ -94,8 +103,15 @@ export class SyncDocument {
 
   /** Applies a client's update after checking it; a refused update leaves the document untouched. */
   apply(update: Uint8Array, origin: Subscriber): void {
+    this.traffic.updatesIn++;
+    const { adds, deletes } = checkUpdate(this.doc, update, this.schemaInfo?.tags ?? new Set());
     // Updates that add nothing (echoes, pure deletions) are never refused for size: they cannot grow it.
-    if (checkUpdate(this.doc, update, this.schemaInfo?.tags ?? new Set())) this.ensureRoomFor(update);
+    if (adds) this.ensureRoomFor(update);
+    // An echo (the SDK sends back every update it receives) changes nothing: Yjs would decode it again for nothing.
+    else if (!deletes) {
+      this.traffic.updatesAddingNothing++;
+      return;
+    }
     Y.applyUpdate(this.doc, update, origin);
   }
 
@@ -133,6 +149,7 @@ export class SyncStore {
   private readonly timers = new Map<SyncDocument, NodeJS.Timeout>();
   private readonly saving = new Set<Promise<void>>();
   readonly stats: PersistenceStats = { writes: 0, bytesWritten: 0, peakWritesPerDocument: 0 };
+  readonly traffic: SyncTraffic = { updatesIn: 0, updatesAddingNothing: 0, relayMessages: 0, relayBatches: 0 };
 
   constructor(
     private readonly storage: RoomStorage,
@@ -207,8 +224,16 @@ export class SyncStore {
   }
 
   private newDocument(room: string, docPath: string, schema: DocumentSchema | null): SyncDocument {
-    return new SyncDocument(room, docPath, schema, this.fileOf(room, docPath), this.limits, this.stats, (d) =>
-      this.scheduleSave(d),
+    return new SyncDocument(
+      room,
+      docPath,
+      schema,
+      this.fileOf(room, docPath),
+      this.limits,
+      this.stats,
+      this.traffic,
+      (d) => this.scheduleSave(d),
+      this.log,
     );
   }
 

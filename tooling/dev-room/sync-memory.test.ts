@@ -1,8 +1,10 @@
 // 18 §4: opening and closing 500 distinct documents leaves none of them in the
 // room server's memory (documents nobody has open are saved and dropped), and
-// prints how its RSS moved (the issue's goal: within 10 MiB; measured +13 MiB
-// on a loaded machine, without a forced GC). The server runs as its own
-// process (`npm run dev:room`), so the RSS is its own and not the test's.
+// prints how its RSS moved. The server runs as `npm run dev:room` does (its
+// own process, its node flags), so the RSS is its own and not the test's. The
+// goal (RSS within 10 MiB) is decided by `npm run bench -- room-memory`
+// (tooling/bench/room-memory.ts), not here: RSS on a loaded machine is a
+// measurement, not a test result.
 
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -31,7 +33,7 @@ it("500 documents opened, edited and closed all leave the server's memory (RSS p
   silenceSyncLog();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-memory-"));
   cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-  const child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["tooling/dev-room/main.ts"], {
+  const child = spawn("npm", ["run", "--silent", "dev:room"], {
     cwd: repoRoot,
     detached: true,
     env: { ...process.env, DEV_ROOM_PORT: "0", DEV_ROOM_SECRET: SECRET, DEV_ROOM_DATA_DIR: dataDir },

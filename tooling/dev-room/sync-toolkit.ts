@@ -11,6 +11,7 @@ import { canRead, canWrite, type PathGrants } from "./path-grants";
 import { syncPath, roomPath } from "./room-paths";
 import type { RoomStorage } from "./storage-store";
 import { documentTooLarge, type SyncDocument, type SyncStore, type Subscriber } from "./sync-documents";
+import { RelayedUpdate } from "./sync-relay";
 import { initialUpdate, parseSchema, tryParseSchema, type DocumentSchema } from "./sync-schema";
 import { binaryHeaders, type StreamChunk, type StreamHandler, type ToolCallStream } from "./tool-streams";
 
@@ -59,8 +60,6 @@ function decodeUpdate(payload: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.from(text, "base64"));
 }
 
-const encodeUpdate = (update: Uint8Array): Uint8Array => Buffer.from(Buffer.from(update).toString("base64"), "utf8");
-
 export class SyncOpenHandler implements StreamHandler, Subscriber {
   private document: SyncDocument | null = null;
   private path = "";
@@ -72,8 +71,8 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
     private readonly stream: ToolCallStream,
   ) {}
 
-  send(update: Uint8Array): void {
-    this.stream.sendBinary({ kind: "sync", path: this.path }, encodeUpdate(update));
+  send(update: RelayedUpdate): void {
+    this.stream.sendBinary({ kind: "sync", path: this.path }, update.base64());
   }
 
   async chunk(chunk: StreamChunk): Promise<void> {
@@ -129,7 +128,7 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
       if (!this.participant.active) throw new RequestError("the participant left", ErrorCode.OPERATION_FAILED);
       this.path = path;
       this.writable = canWrite(grants, path);
-      this.stream.sendBinary({ kind: "state", path, schema: document.schema!.json }, encodeUpdate(state));
+      this.stream.sendBinary({ kind: "state", path, schema: document.schema!.json }, new RelayedUpdate(state).base64());
       // Subscribed right after the state went out: nothing can fall between the two.
       this.document = document;
       document.subscribers.add(this);

@@ -64,13 +64,20 @@ function kindOfType(type: unknown, root: unknown): ParentKind {
   return "other";
 }
 
+export interface UpdateEffect {
+  /** It holds changes the document does not have yet (it may grow the document). */
+  adds: boolean;
+  /** It deletes something the document still has. */
+  deletes: boolean;
+}
+
 /**
  * Checks `update` against the document `doc` whose element tags are `tags`.
  * Throws a RequestError (1002) and leaves `doc` untouched if it is refused.
- * Returns whether it adds anything the document does not have yet (clients
- * echo every update they receive; those add nothing).
+ * Returns what applying it would change: clients echo every update they
+ * receive, and those change nothing.
  */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<string>): boolean {
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<string>): UpdateEffect {
   let decoded: { structs: Struct[]; ds: { clients: Map<number, { clock: number; len: number }[]> } };
   try {
     decoded = Y.decodeUpdate(update) as unknown as typeof decoded;
@@ -169,12 +176,28 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, tags: ReadonlySet<st
   let adds = false;
   for (const struct of decoded.structs) {
     if (struct instanceof Y.Skip) continue;
-    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) adds = true;
+    // Yjs skips what the document has (an echo is all such): its content was checked when it first came.
+    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+    adds = true;
     if (!(struct instanceof Y.Item)) continue;
     const placement = placementOf(struct);
     checkContent(struct.content, placement, tags);
   }
-  return adds;
+  // With nothing added, every deleted range lies in the document (checked above).
+  return { adds, deletes: !adds && deletesSomething(doc, decoded.ds.clients) };
+}
+
+function deletesSomething(doc: Y.Doc, ranges: Map<number, { clock: number; len: number }[]>): boolean {
+  for (const [client, deletes] of ranges) {
+    for (const { clock, len } of deletes) {
+      for (let at = clock; at < clock + len;) {
+        const struct = Y.getItem(doc.store, Y.createID(client, at)) as Struct;
+        if (struct instanceof Y.Item && !struct.deleted) return true;
+        at = struct.id.clock + struct.length;
+      }
+    }
+  }
+  return false;
 }
 
 function checkContent(content: Y.Item["content"], placement: Placement | null, tags: ReadonlySet<string>): void {

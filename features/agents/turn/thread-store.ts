@@ -1,6 +1,7 @@
 import type { InputContent } from "@/lib/shared/agent-turn/content";
 import type { AgentEvent, ClientRequest, ThreadEntry } from "@/lib/shared/agent-turn/messages";
 import { turnErrorInWords } from "@/features/agents/turn/turn-errors";
+import { newTurnChars, resultChars, sizedTurn, threadChars } from "@/features/agents/turn/turn-size";
 import {
   EMPTY_AGENT_STATE,
   TURN_STORE_LIMITS as LIMITS,
@@ -93,16 +94,33 @@ function emptyThread(id: string): OpenThread {
   };
 }
 
-/** The state with `thread` stored and marked most recently used (the least recently used dropped past the cap). */
+/**
+ * The state with `thread` stored and marked most recently used. Past the caps
+ * on open threads and on characters, the least recently used threads go
+ * first, then the oldest turns of `thread` (its newest always stays).
+ */
 function withThread(state: AgentTurnState, thread: OpenThread): AgentTurnState {
   const order = [...state.openOrder.filter((id) => id !== thread.id), thread.id];
   const open = { ...state.open, [thread.id]: thread };
   while (order.length > LIMITS.openThreads) delete open[order.shift()!];
+  let others = 0;
+  for (const id of order.slice(0, -1)) others += threadChars(open[id]);
+  let own = threadChars(thread);
+  while (others + own > LIMITS.agentChars && order.length > 1) {
+    const id = order.shift()!;
+    others -= threadChars(open[id]);
+    delete open[id];
+  }
+  if (own > LIMITS.agentChars) {
+    let drop = 0;
+    while (own > LIMITS.agentChars && drop < thread.turns.length - 1) own -= thread.turns[drop++].chars;
+    open[thread.id] = { ...thread, turns: thread.turns.slice(drop) };
+  }
   return { ...state, open, openOrder: order };
 }
 
 function newTurn(key: string, fields: Partial<Turn> = {}): Turn {
-  return {
+  const turn: Turn = {
     key,
     turnId: null,
     sourceMessageId: null,
@@ -114,17 +132,23 @@ function newTurn(key: string, fields: Partial<Turn> = {}): Turn {
     items: [],
     error: null,
     stopped: false,
+    chars: 0,
+    cut: false,
     ...fields,
   };
+  return { ...turn, chars: newTurnChars(turn.input) };
 }
 
 function addTurn(thread: OpenThread, turn: Turn): OpenThread {
   return { ...thread, turns: [...thread.turns, turn].slice(-LIMITS.turns) };
 }
 
+/** `thread` with its turn at `index` replaced, held to the per-turn character cap (turn-size.ts). */
 function replaceTurn(thread: OpenThread, index: number, turn: Turn): OpenThread {
+  const sized = sizedTurn(thread.turns[index], turn);
+  if (sized === thread.turns[index]) return thread;
   const turns = thread.turns.slice();
-  turns[index] = turn;
+  turns[index] = sized;
   return { ...thread, turns };
 }
 
@@ -139,8 +163,12 @@ function turnFor(
   turnId: string,
   sourceMessageId?: string,
 ): { thread: OpenThread; index: number; turn: Turn } {
+  // By key too: a turn id shaped like one of our local keys must not make a second turn under that key.
   let index = thread.turns.findIndex(
-    (turn) => turn.turnId === turnId || (sourceMessageId !== undefined && turn.sourceMessageId === sourceMessageId),
+    (turn) =>
+      turn.turnId === turnId ||
+      turn.key === turnId ||
+      (sourceMessageId !== undefined && turn.sourceMessageId === sourceMessageId),
   );
   let next = thread;
   if (index === -1) {
@@ -148,7 +176,8 @@ function turnFor(
     index = next.turns.length - 1;
   }
   let turn = next.turns[index];
-  if (turn.turnId === null) turn = { ...turn, turnId, key: turnId };
+  if (turn.turnId === null && !next.turns.some((other) => other.key === turnId))
+    turn = { ...turn, turnId, key: turnId };
   if (next.phase === "loading" && !next.replayed.includes(turnId)) {
     turn = { ...turn, items: [], steers: [], error: null, stopped: false };
     next = { ...next, replayed: [...next.replayed, turnId].slice(-LIMITS.turns) };
@@ -169,7 +198,9 @@ function updateTurn(
   const updated = update(turn, thread);
   // Nothing changed (a delta past the cap, a repeated state): no new state, no render.
   if (updated === turn && thread === open) return state;
-  return withThread(state, replaceTurn(thread, index, updated));
+  const replaced = replaceTurn(thread, index, updated);
+  // Refused (past the turn's character cap, already marked cut): nothing changed.
+  return replaced === open ? state : withThread(state, replaced);
 }
 
 function updateItem<K extends TurnItem["kind"]>(
@@ -210,6 +241,9 @@ function argsText(args: Record<string, unknown> | undefined): string | null {
     return null;
   }
 }
+
+/** A result too large to keep: the view says it cannot show it. */
+const TOO_LARGE = { type: "unsupported" } as const;
 
 function newTool(id: string, toolkit = "", tool = ""): ToolCallItem {
   return { kind: "tool", id, toolkit, tool, args: "", logs: [], state: "pending" };
@@ -340,7 +374,12 @@ function eventEffect(state: AgentTurnState, event: AgentEvent): AgentTurnState {
   switch (event.type) {
     case "meshagent.agent.thread.listed": {
       if (state.pending[event.source_message_id]?.kind !== "list") return state;
-      const threads = event.threads.slice(0, LIMITS.listedThreads).map(summary);
+      // One entry per path: the list is keyed by path, and a repeated one is a confused or hostile agent.
+      const paths = new Set<string>();
+      const threads = event.threads
+        .filter((entry) => !paths.has(entry.path) && paths.add(entry.path))
+        .slice(0, LIMITS.listedThreads)
+        .map(summary);
       return {
         ...withoutPending(state, event.source_message_id),
         list: { threads, total: Math.max(event.total, threads.length), loaded: true },
@@ -597,7 +636,7 @@ function eventEffect(state: AgentTurnState, event: AgentEvent): AgentTurnState {
             toolkit: item.toolkit || event.toolkit || "",
             tool: item.tool || event.tool || "",
             state: "ended",
-            result: event.result,
+            result: event.result && resultChars(event.result) > LIMITS.toolResult ? TOO_LARGE : event.result,
             error: event.error ? turnErrorInWords(event.error) : undefined,
             approval: item.approval === "requested" ? undefined : item.approval,
           }),
@@ -664,8 +703,13 @@ function acceptTurn(
   if (!thread || thread.phase === "deleted") return state;
   const next = withoutPending(state, event.source_message_id);
   let index = thread.turns.findIndex(
-    (turn) => turn.sourceMessageId === event.source_message_id || (event.turn_id && turn.turnId === event.turn_id),
+    (turn) =>
+      turn.sourceMessageId === event.source_message_id ||
+      (event.turn_id && (turn.turnId === event.turn_id || turn.key === event.turn_id)),
   );
+  // A turn id another turn already has: turns are keyed by it, so this one keeps its own.
+  if (index !== -1 && event.turn_id && thread.turns.some((turn, i) => i !== index && turn.key === event.turn_id))
+    return state;
   let updated = thread;
   if (index === -1) {
     // Someone else's turn in a shared thread, or a replay: show it as theirs.

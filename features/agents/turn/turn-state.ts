@@ -23,8 +23,22 @@ export const TURN_STORE_LIMITS = {
    * bounds the work per frame (the issue's long answer is 30,000 characters).
    */
   itemText: 40_000,
-  /** Characters kept for one tool call's arguments. */
+  /**
+   * Characters one turn may hold in all (its input, steers, texts, tool
+   * arguments, logs and results). Content past it is dropped and the turn
+   * marked cut: a turn renders again as it streams, so this bounds that work.
+   */
+  turnChars: 500_000,
+  /**
+   * Characters all of an agent's open threads may hold together. Past it the
+   * least recently used threads close (opening one loads it again), then the
+   * oldest turns of the busy thread go: the page's memory per agent is
+   * bounded whatever the agent sends.
+   */
+  agentChars: 4_000_000,
+  /** Characters kept for one tool call's arguments, and for its result (a bigger result is not shown). */
   toolArguments: 20_000,
+  toolResult: 20_000,
   /** Log lines kept per tool call, and characters per line. */
   logLines: 200,
   logLineText: 2000,
@@ -89,6 +103,10 @@ export interface Turn {
   /** In plain words, for the person. */
   error: string | null;
   stopped: boolean;
+  /** Characters the turn holds (see TURN_STORE_LIMITS.turnChars). */
+  chars: number;
+  /** Content past the turn's character cap was dropped. */
+  cut: boolean;
 }
 
 export interface ThreadStatus {

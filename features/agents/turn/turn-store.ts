@@ -31,6 +31,9 @@ function withAgent(
 function reduceAll(agents: Readonly<Record<string, AgentTurnState>>, batch: { agent: string; action: TurnAction }[]) {
   let next = agents;
   for (const { agent, action } of batch) {
+    // An agent's events count only once the page has asked it something (its requests made its state):
+    // agents the person never opened cannot take the page's memory, or push out the ones it uses.
+    if (action.type === "event" && !(agent in next)) continue;
     const current = next[agent] ?? EMPTY_AGENT_STATE;
     const updated = agentTurnReducer(current, action);
     if (updated !== current) next = withAgent(next, agent, updated);

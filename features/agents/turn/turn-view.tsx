@@ -27,14 +27,21 @@ function InputView({ content, own, label }: { content: InputContent[]; own: bool
   );
 }
 
-function ItemView({
+/**
+ * One item of a turn. Memoized like the turn: while one item streams, the
+ * turn's other items (up to 200, each up to 40,000 characters of markdown)
+ * are not parsed again.
+ */
+const ItemView = memo(function ItemView({
   item,
   agentName,
+  turnId,
   onDecide,
 }: {
   item: TurnItem;
   agentName: string;
-  onDecide: (itemId: string, approve: boolean) => void;
+  turnId: string | null;
+  onDecide: (turnId: string, itemId: string, approve: boolean) => void;
 }) {
   switch (item.kind) {
     case "text":
@@ -71,9 +78,9 @@ function ItemView({
     case "file":
       return item.url ? <RoomFileLink url={item.url} /> : null;
     case "tool":
-      return <ToolCallView item={item} onDecide={(approve) => onDecide(item.id, approve)} />;
+      return <ToolCallView item={item} onDecide={(approve) => turnId && onDecide(turnId, item.id, approve)} />;
   }
-}
+});
 
 /**
  * One turn: what was asked (and any steers), what the agent streamed back,
@@ -104,13 +111,13 @@ export const TurnView = memo(function TurnView({
         </span>
       ) : null}
       {turn.items.map((item) => (
-        <ItemView
-          key={item.id}
-          item={item}
-          agentName={agentName}
-          onDecide={(itemId, approve) => turn.turnId && onDecide(turn.turnId, itemId, approve)}
-        />
+        <ItemView key={item.id} item={item} agentName={agentName} turnId={turn.turnId} onDecide={onDecide} />
       ))}
+      {turn.cut ? (
+        <span data-testid="turn-cut" className="text-xs text-zinc-700 dark:text-zinc-300">
+          (cut: the agent sent more than this page keeps for one answer)
+        </span>
+      ) : null}
       {turn.state === "failed" ? <NotSent error={turn.error ?? undefined} /> : null}
       {turn.state !== "failed" && turn.error ? (
         <p role="alert" data-testid="turn-error" className="text-sm text-red-700 dark:text-red-300">

@@ -26,9 +26,11 @@ export function useClientTools() {
     const handle = () => {
       const { agents, dispatch } = turns.getState();
       const ui = requests.getState();
+      const live = new Set<string>();
       for (const [agentName, state] of Object.entries(agents)) {
         for (const call of Object.values(state.clientCalls)) {
           const key = `${agentName}\n${call.requestId}`;
+          live.add(key);
           if (call.state === "cancelled") {
             if (claimed.current.has(key)) ui.withdraw(key);
             continue;
@@ -54,6 +56,8 @@ export function useClientTools() {
           else ui.submit({ key, asker: agentName, call: parsed, respond });
         }
       }
+      // The store keeps a capped number of calls; so does this set, or an agent's stream of calls would grow it.
+      for (const key of claimed.current) if (!live.has(key)) claimed.current.delete(key);
     };
     handle();
     return turns.subscribe(handle);

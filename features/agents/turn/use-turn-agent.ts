@@ -28,11 +28,12 @@ export function useTurnStore() {
 }
 
 /** Files every turn-protocol agent's events into its store, whichever agent or thread is on screen. */
-export function useTurnEvents() {
+export function useTurnEvents(agents: readonly RoomAgent[]) {
   const queueEvent = useStore(useTurnStore(), (state) => state.queueEvent);
   useRoomMessage(agentMessageIn, ({ from, payload }) => {
-    // Only a participant the room calls an agent speaks for one.
+    // Only the agent the page talks to under a name speaks for it: not a user, not another agent of that name.
     if (!from || from.role !== "agent") return;
+    if (agents.find((agent) => agent.name === from.name)?.participant.id !== from.id) return;
     const event = parseAgentEvent(payload);
     if (event) queueEvent(from.name, { type: "event", event });
   });
