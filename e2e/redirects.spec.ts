@@ -55,7 +55,7 @@ test.describe("callbackUrl tricks", () => {
   test("the sign-in form returns to this site for every trick", async ({ browser, baseURL }) => {
     test.setTimeout(180_000);
     const origin = new URL(baseURL!).origin;
-    for (const [index, trick] of TRICKS.entries()) {
+    async function signInWithTrick(trick: string, index: number) {
       // A fresh browser per trick: nobody is signed in yet.
       const context = await browser.newContext({ baseURL });
       await routeOtherHosts(context, baseURL!);
@@ -70,6 +70,10 @@ test.describe("callbackUrl tricks", () => {
       await expect(page.getByText("EVIL SITE")).toHaveCount(0);
       await expect(page.getByTestId("signed-in-user"), trick).toHaveText(`Trick ${index}`);
       await context.close();
+    }
+    // Four browsers at a time: each trick is its own sign-in, and one after another they took 1.4 min.
+    for (let start = 0; start < TRICKS.length; start += 4) {
+      await Promise.all(TRICKS.slice(start, start + 4).map((trick, i) => signInWithTrick(trick, start + i)));
     }
   });
 
