@@ -3,13 +3,12 @@
 // delay is its own and not the test's; a probe in another room measures what a
 // user there would feel.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { encodeMessage, packMessage } from "./framing";
-import { RawClient, sdkToken, waitFor } from "./test-helpers";
+import { RawClient, sdkToken, startRoomProcess, waitFor } from "./test-helpers";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SECRET = "join-storm-secret";
@@ -20,26 +19,15 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-async function startServerProcess(): Promise<{ url: string; http: string; child: ChildProcess }> {
-  const child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["tooling/dev-room/main.ts"], {
-    cwd: repoRoot,
-    detached: true,
-    env: { ...process.env, DEV_ROOM_PORT: "0", DEV_ROOM_SECRET: SECRET },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  cleanups.push(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => /listening on (ws:\/\/\S+)/.test(output), "dev room process", 20_000);
-  const url = /listening on (ws:\/\/\S+)/.exec(output)![1];
-  return { url, http: url.replace(/^ws/, "http"), child };
+async function startServerProcess(): Promise<{ url: string; http: string }> {
+  const server = await startRoomProcess(
+    path.join(repoRoot, "node_modules/.bin/tsx"),
+    ["tooling/dev-room/main.ts"],
+    { DEV_ROOM_SECRET: SECRET },
+    20_000,
+  );
+  cleanups.push(server.stop);
+  return server;
 }
 
 const enableFrames = (id: number) =>

@@ -6,18 +6,15 @@
 // (tooling/bench/room-memory.ts), not here: RSS on a loaded machine is a
 // measurement, not a test result.
 
-import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { Protocol, RoomClient, WebSocketProtocolChannel } from "@meshagent/meshagent";
-import { sdkToken, waitFor, withTimeout } from "./test-helpers";
+import { sdkToken, startRoomProcess, withTimeout } from "./test-helpers";
 import { notesSchema } from "../testing/notes-document";
 import { silenceSyncLog } from "./sync-test-helpers";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SECRET = "sync-memory-secret";
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -33,24 +30,14 @@ it("500 documents opened, edited and closed all leave the server's memory (RSS p
   silenceSyncLog();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "dev-room-memory-"));
   cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-  const child = spawn("npm", ["run", "--silent", "dev:room"], {
-    cwd: repoRoot,
-    detached: true,
-    env: { ...process.env, DEV_ROOM_PORT: "0", DEV_ROOM_SECRET: SECRET, DEV_ROOM_DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  cleanups.push(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => /listening on (ws:\/\/\S+)/.test(output), "dev room process", 60_000);
-  const url = /listening on (ws:\/\/\S+)/.exec(output)![1];
+  const room = await startRoomProcess(
+    "npm",
+    ["run", "--silent", "dev:room"],
+    { DEV_ROOM_SECRET: SECRET, DEV_ROOM_DATA_DIR: dataDir },
+    60_000,
+  );
+  cleanups.push(room.stop);
+  const url = room.url;
   const usage = async (): Promise<Usage> => (await fetch(`${url.replace(/^ws/, "http")}/usage`)).json();
 
   const client = new RoomClient({

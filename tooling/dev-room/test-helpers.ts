@@ -1,10 +1,12 @@
 // Shared test scaffolding: tokens made with the SDK, real RoomClients, a
 // harness that tears everything down, and a raw socket for wire-level checks.
 
+import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { WebSocket } from "ws";
 import { SignJWT } from "jose";
@@ -338,3 +340,41 @@ export async function roomRefusal(promise: Promise<unknown>, ms = 3000): Promise
 }
 
 export { waitFor, withTimeout };
+
+/**
+ * The local room as its own process (its own event loop, RSS and node flags),
+ * started with `command` from the repository root on a free port; resolves
+ * once it prints where it listens. `stop` kills its whole process group.
+ */
+export async function startRoomProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ url: string; http: string; stop: () => void }> {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    detached: true,
+    env: { ...process.env, DEV_ROOM_PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitFor(() => /listening on (ws:\/\/\S+)/.test(output), "dev room process", timeoutMs);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  const url = /listening on (ws:\/\/\S+)/.exec(output)![1];
+  return { url, http: url.replace(/^ws/, "http"), stop };
+}
