@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { startDevRoomServer, type DevRoomServer } from "../tooling/dev-room/server";
+import { roomDocumentSchemas } from "../features/room-documents";
 import { ROOM_PORT, ROOM_SECRET } from "./env";
 
 /** The local room server the app under test points at, owned by the test worker so tests can stop and restart it. */
@@ -14,7 +15,7 @@ export interface RoomServerControl {
 
 /** `dataDir` holds room files and documents: one folder for all restarts of a worker's server. */
 async function start(dataDir: string): Promise<DevRoomServer> {
-  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET!, dataDir });
+  return startDevRoomServer({ port: ROOM_PORT, secret: ROOM_SECRET!, dataDir, documentSchemas: roomDocumentSchemas() });
 }
 
 export const test = base.extend<{ roomPage: RoomPage }, { roomServer: RoomServerControl }>({

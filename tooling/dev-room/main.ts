@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEV_ROOM_ENV, cliEnv, devRoomDataDir, devRoomSecret } from "./cli-env";
 import { startDevRoomServer } from "./server";
+import { roomDocumentSchemas } from "../../features/room-documents";
 
 async function main(): Promise<void> {
   const { env } = cliEnv(DEV_ROOM_ENV);
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     maxDocumentBytes: env.DEV_ROOM_MAX_DOCUMENT_BYTES,
     maxRoomBytes: env.DEV_ROOM_MAX_ROOM_BYTES,
     toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
+    documentSchemas: roomDocumentSchemas(),
     log: (line) => console.log(`[dev-room] ${line}`),
   });
   console.log(`MeshAgent dev room server listening on ${server.url}`);

@@ -25,8 +25,33 @@ import { DEFAULT_MAX_DOCUMENT_BYTES, SyncStore } from "./sync-documents";
 import type { SyncTraffic } from "./sync-relay";
 import { SYNC_TOOLKIT, SyncOpenHandler, createSyncDocument, type SyncContext } from "./sync-toolkit";
 import { ToolStreams } from "./tool-streams";
+import { syncPath } from "./room-paths";
+import { parseSchema, type DocumentSchema } from "./sync-schema";
 
 const DEFAULT_DOWNLOAD_URL_TTL_SECONDS = 300;
+
+/** A wrong schema for one of the app's documents is a start-up error, not a room that refuses it later. */
+function knownSchemas(json: Readonly<Record<string, unknown>>): Map<string, DocumentSchema> {
+  return new Map(
+    Object.entries(json).map(([docPath, schema]) => {
+      try {
+        return [syncPath(docPath), parseSchema(schema)];
+      } catch (error) {
+        throw new TypeError(`documentSchemas["${docPath}"]: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }),
+  );
+}
+
+/** Calls `fn` once per key (a log line per document, however often a client repeats itself). */
+function oncePer(fn: (key: string) => void): (key: string) => void {
+  const seen = new Set<string>();
+  return (key) => {
+    if (seen.has(key) || seen.size >= 1000) return;
+    seen.add(key);
+    fn(key);
+  };
+}
 const DEFAULT_SYNC_SAVE_DELAY_MS = 250;
 
 export interface RoomServicesOptions {
@@ -41,6 +66,8 @@ export interface RoomServicesOptions {
   maxDocumentBytes?: number;
   /** Storage quota per room; absent = none. */
   maxRoomBytes?: number;
+  /** Documents served with a fixed schema (path -> MeshSchema JSON); checked at start. */
+  documentSchemas?: Readonly<Record<string, unknown>>;
   /** http://host:port of the server, known once it listens. */
   httpBase: () => string;
   participantsIn: (room: string) => Iterable<Participant>;
@@ -122,7 +149,19 @@ export class RoomServices {
         }
       },
     };
-    this.syncCtx = { documents: this.documents, maxDocumentBytes, storage, grants: grantsOf("sync") };
+    this.syncCtx = {
+      documents: this.documents,
+      maxDocumentBytes,
+      storage,
+      grants: grantsOf("sync"),
+      knownSchemas: knownSchemas(opts.documentSchemas ?? {}),
+      schemaMismatch: oncePer((path) =>
+        opts.log(
+          `a client opened ${path} with a schema other than the one the room serves it with ` +
+            "(features/room-documents.ts, read at start): after changing a document's declaration, restart npm run dev",
+        ),
+      ),
+    };
   }
 
   static async create(opts: RoomServicesOptions): Promise<RoomServices> {

@@ -61,6 +61,11 @@ export interface DevRoomServerOptions {
   toolCallTimeoutMs?: number;
   /** Caps on participant toolkits; defaults in room-limits.ts (TOOLKIT_LIMITS). */
   toolkitLimits?: Partial<ToolkitLimits>;
+  /**
+   * The app's documents, path -> MeshSchema JSON (features/room-documents.ts):
+   * every room serves them with this schema, whatever a client passes.
+   */
+  documentSchemas?: Readonly<Record<string, unknown>>;
 }
 
 export interface DevRoomStats {
@@ -146,6 +151,7 @@ export async function startDevRoomServer(opts: DevRoomServerOptions): Promise<De
     syncSaveDelayMs: opts.syncSaveDelayMs,
     maxDocumentBytes: opts.maxDocumentBytes,
     maxRoomBytes: opts.maxRoomBytes,
+    documentSchemas: opts.documentSchemas,
     httpBase: () => url.replace(/^ws/, "http"),
     participantsIn: (room) => registry.participantsIn(room),
     log,

@@ -14,9 +14,9 @@ import { ErrorCode, RequestError } from "./content";
 import type { RoomStorage } from "./storage-store";
 import { DocumentFile, type PersistenceStats } from "./sync-persistence";
 import { RelayQueue, type RelayedUpdate, type SyncTraffic } from "./sync-relay";
-import { checkUpdate } from "./sync-update-check";
+import { checkUpdate, removeUndeclaredElements } from "./sync-update-check";
 import type { DocumentSchema } from "./sync-schema";
-import { tryParseSchema } from "./sync-schema";
+import { sameSchema, tryParseSchema } from "./sync-schema";
 
 export interface Subscriber {
   /** Receives changes some other subscriber (or nobody) caused, as one Yjs v1 update. */
@@ -68,7 +68,7 @@ export class SyncDocument {
     stats: PersistenceStats,
     private readonly traffic: SyncTraffic,
     private readonly changed: (d: SyncDocument) => void,
-    log: (line: string) => void,
+    private readonly log: (line: string) => void,
   ) {
     this.schemaInfo = schema;
     this.relay = new RelayQueue(this.subscribers, traffic, (error) =>
@@ -95,8 +95,21 @@ export class SyncDocument {
 
   /** The first valid schema sticks; only a document without one gets one. */
   adoptSchema(schema: DocumentSchema): void {
-    if (this.schemaInfo !== null) return;
+    if (this.schemaInfo === null) this.useSchema(schema);
+  }
+
+  /**
+   * Serves the document with `schema` from now on (the room's own schema for
+   * a known document, replacing whatever a first opener chose). Its content
+   * is kept: the app reads it tolerantly and can reset it.
+   */
+  useSchema(schema: DocumentSchema): void {
+    const previous = this.schemaInfo;
+    if (previous !== null && sameSchema(previous, schema)) return;
     this.schemaInfo = schema;
+    // Relayed and saved like any change, so open copies drop them too.
+    const removed = previous === null ? 0 : removeUndeclaredElements(this.doc, schema.tags);
+    if (removed > 0) this.log(`${this.path} in room ${this.room}: removed ${removed} elements its schema lacks`);
     this.file.requestSnapshot();
     this.changed(this);
   }

@@ -33,7 +33,22 @@ export interface DocumentSchema {
   /** Element tags the schema declares. */
   tags: ReadonlySet<string>;
   mesh: MeshSchemaType;
+  /** The JSON with its keys sorted: equal for equal schemas, whatever their key order. */
+  canonical: string;
 }
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export const sameSchema = (a: DocumentSchema, b: DocumentSchema): boolean => a.canonical === b.canonical;
 
 function invalid(why: string): RequestError {
   return new RequestError(`invalid schema: ${why}`, ErrorCode.INVALID_REQUEST);
@@ -51,7 +66,7 @@ export function parseSchema(value: unknown): DocumentSchema {
     throw invalid(`not a MeshSchema (${error instanceof Error ? error.message : String(error)})`);
   }
   const tags = new Set(mesh.elements.map((element) => element.tagName));
-  return { json, tags, mesh };
+  return { json, tags, mesh, canonical: canonicalJson(json) };
 }
 
 /** A schema read from disk or room storage: null when absent or unusable, never an exception. */

@@ -12,7 +12,7 @@ import { syncPath, roomPath } from "./room-paths";
 import type { RoomStorage } from "./storage-store";
 import { documentTooLarge, type SyncDocument, type SyncStore, type Subscriber } from "./sync-documents";
 import { RelayedUpdate } from "./sync-relay";
-import { initialUpdate, parseSchema, tryParseSchema, type DocumentSchema } from "./sync-schema";
+import { initialUpdate, parseSchema, sameSchema, tryParseSchema, type DocumentSchema } from "./sync-schema";
 import { binaryHeaders, type StreamChunk, type StreamHandler, type ToolCallStream } from "./tool-streams";
 
 export const SYNC_TOOLKIT = "sync";
@@ -22,6 +22,13 @@ export interface SyncContext {
   maxDocumentBytes: number;
   storage: RoomStorage;
   grants(participant: Participant): PathGrants | null;
+  /**
+   * The app's own documents (path -> schema): served with this schema whatever
+   * a client passes or a first opener chose, so nobody can squat on them.
+   */
+  knownSchemas: ReadonlyMap<string, DocumentSchema>;
+  /** Called when a client passes a schema other than the room's for a known document. */
+  schemaMismatch(path: string): void;
 }
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -44,6 +51,14 @@ const noSchema = (path: string): RequestError =>
 /** A schema the client passed: absent is null, anything else must be a valid MeshSchema. */
 function givenSchema(value: unknown): DocumentSchema | null {
   return value === undefined || value === null ? null : parseSchema(value);
+}
+
+/** The schema a document is created or opened with: the room's own for a known document, else the client's. */
+function chosenSchema(ctx: SyncContext, path: string, given: DocumentSchema | null): DocumentSchema | null {
+  const known = ctx.knownSchemas.get(path);
+  if (known === undefined) return given;
+  if (given !== null && !sameSchema(given, known)) ctx.schemaMismatch(path);
+  return known;
 }
 
 /** Payloads are the UTF-8 bytes of base64 text (sync-client.js encodes and decodes them that way). */
@@ -94,7 +109,8 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
     if (headers.schema_path !== undefined && headers.schema_path !== null) {
       throw invalid("schema_path is not supported by the dev room; pass the schema itself");
     }
-    const given = givenSchema(headers.schema);
+    const known = this.ctx.knownSchemas.get(path) ?? null;
+    const chosen = chosenSchema(this.ctx, path, givenSchema(headers.schema));
     let vector: Uint8Array | undefined;
     if (headers.vector !== undefined && headers.vector !== null) {
       if (typeof headers.vector !== "string" || !STRICT_BASE64.test(headers.vector))
@@ -108,10 +124,11 @@ export class SyncOpenHandler implements StreamHandler, Subscriber {
       if (document === null) {
         if (headers.create === false) throw new RequestError(`document not found: ${path}`, ErrorCode.NOT_FOUND);
         if (!canWrite(grants, path)) throw denied("grants read-only sync", path);
-        document = await createDocument(this.ctx, room, path, given, headers.initial_json);
+        document = await createDocument(this.ctx, room, path, chosen, headers.initial_json);
       }
-      if (document.schema === null) {
-        const schema = given ?? (await schemaFromStorage(this.ctx.storage, room, path));
+      if (known !== null) document.useSchema(known);
+      else if (document.schema === null) {
+        const schema = chosen ?? (await schemaFromStorage(this.ctx.storage, room, path));
         if (schema === null) throw noSchema(path);
         document.adoptSchema(schema);
       }
@@ -190,7 +207,7 @@ export async function createSyncDocument(ctx: SyncContext, participant: Particip
     ctx.documents.release(existing);
     throw new RequestError(`document already exists: ${path}`, ErrorCode.INVALID_REQUEST);
   }
-  const schema = givenSchema(args.schema);
+  const schema = chosenSchema(ctx, path, givenSchema(args.schema));
   const document = await createDocument(ctx, participant.room, path, schema, args.json);
   ctx.documents.release(document);
 }

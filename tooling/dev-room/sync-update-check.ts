@@ -247,3 +247,29 @@ function describe(content: Y.Item["content"]): string {
   if (content instanceof Y.ContentType) return "a shared type";
   return "unknown content";
 }
+
+/**
+ * Removes every element whose tag `tags` does not declare (with what it
+ * holds), for a document the room now serves with another schema: the SDK
+ * refuses to open a document holding an element its schema lacks. Returns
+ * how many were removed.
+ */
+export function removeUndeclaredElements(doc: Y.Doc, tags: ReadonlySet<string>): number {
+  const foreign: Y.XmlElement[] = [];
+  const visit = (parent: Y.XmlElement): void => {
+    for (const child of parent.toArray()) {
+      if (!(child instanceof Y.XmlElement)) continue;
+      if (tags.has(child.nodeName)) visit(child);
+      else foreign.push(child);
+    }
+  };
+  visit(doc.get(ROOT_TYPE, Y.XmlElement));
+  if (foreign.length === 0) return 0;
+  doc.transact(() => {
+    for (const element of foreign) {
+      const parent = element.parent as Y.XmlElement;
+      parent.delete(parent.toArray().indexOf(element), 1);
+    }
+  });
+  return foreign.length;
+}

@@ -23,6 +23,7 @@ import { loadDevSecrets } from "../dev-room/dev-secrets";
 import { hasMeshAgentCredentials, type ReadEnv } from "../../lib/env";
 import { startDevRoomServer, type DevRoomServer } from "../dev-room/server";
 import { startDevAgent } from "../../agent/dev-hook";
+import { roomDocumentSchemas } from "../../features/room-documents";
 import { nextDevArgs } from "./next-dev-args";
 import { onRestartRequest, restartPidFile } from "./restart-key";
 import { warmUpDevServer } from "./warm-up";
@@ -59,6 +60,7 @@ if (!cloudConfigured) {
       maxDocumentBytes: env.DEV_ROOM_MAX_DOCUMENT_BYTES,
       maxRoomBytes: env.DEV_ROOM_MAX_ROOM_BYTES,
       toolCallTimeoutMs: env.DEV_ROOM_TOOL_CALL_TIMEOUT_MS,
+      documentSchemas: roomDocumentSchemas(),
     });
   try {
     secret = devRoomSecret(root, env);
