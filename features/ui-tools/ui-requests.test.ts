@@ -56,7 +56,7 @@ describe("UI requests from agents", () => {
     expect([...first.answers, ...second.answers]).toEqual([]);
   });
 
-  it("answers toasts at once, shows them a task later in one update, and keeps only the newest few", async () => {
+  it("answers toasts at once, shows them afterwards in one update, and keeps only the newest few", async () => {
     const store = createUiRequests();
     const updates: string[][] = [];
     store.subscribe((state) => updates.push(state.toasts.map((t) => t.title)));
