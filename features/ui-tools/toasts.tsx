@@ -6,11 +6,14 @@ import type { Toast } from "@/features/ui-tools/ui-requests";
 /** How long a toast stays. */
 const TOAST_MS = 10_000;
 
-function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: () => void }) {
+// onDismiss is the store's own function: a closure made per render would restart
+// every toast's timer whenever another toast came or went.
+function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (key: string) => void }) {
+  const { key } = toast;
   useEffect(() => {
-    const timer = setTimeout(onDismiss, TOAST_MS);
+    const timer = setTimeout(() => onDismiss(key), TOAST_MS);
     return () => clearTimeout(timer);
-  }, [onDismiss]);
+  }, [key, onDismiss]);
   return (
     <div
       role="status"
@@ -21,7 +24,7 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: () => void }
         <p className="font-semibold break-words">{toast.title}</p>
         <button
           type="button"
-          onClick={onDismiss}
+          onClick={() => onDismiss(key)}
           aria-label={`Dismiss ${toast.title}`}
           className="rounded px-1 text-xs text-zinc-700 underline focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-300"
         >
@@ -40,7 +43,7 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (key
   return (
     <div className="fixed right-4 bottom-4 z-50 flex flex-col gap-2">
       {toasts.map((toast) => (
-        <ToastItem key={toast.key} toast={toast} onDismiss={() => onDismiss(toast.key)} />
+        <ToastItem key={toast.key} toast={toast} onDismiss={onDismiss} />
       ))}
     </div>
   );

@@ -56,8 +56,10 @@ describe("UI requests from agents", () => {
     expect([...first.answers, ...second.answers]).toEqual([]);
   });
 
-  it("answers toasts at once and keeps only the newest few on screen", () => {
+  it("answers toasts at once, shows them afterwards in one update, and keeps only the newest few", async () => {
     const store = createUiRequests();
+    const updates: string[][] = [];
+    store.subscribe((state) => updates.push(state.toasts.map((t) => t.title)));
     const answers: ToolContent[][] = [];
     for (let i = 0; i < MAX_TOASTS + 2; i++) {
       const item = request(`t${i}`, toast(`T${i}`));
@@ -65,9 +67,15 @@ describe("UI requests from agents", () => {
       answers.push(item.answers);
     }
     expect(answers.every((list) => list.length === 1 && list[0].type === "empty")).toBe(true);
-    expect(store.getState().toasts.map((t) => t.title)).toEqual(["T2", "T3", "T4"]);
+    // Nothing renders before the answers are on their way (the render would delay their send).
+    expect(updates).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(updates).toEqual([["T2", "T3", "T4"]]);
+    store.getState().submit(request("t5", toast("T5")).request);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().toasts.map((t) => t.title)).toEqual(["T3", "T4", "T5"]);
     store.getState().dismissToast("t3");
-    expect(store.getState().toasts.map((t) => t.title)).toEqual(["T2", "T4"]);
+    expect(store.getState().toasts.map((t) => t.title)).toEqual(["T4", "T5"]);
   });
 
   it("opens a document in the viewer and answers at once", () => {

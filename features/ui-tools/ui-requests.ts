@@ -65,7 +65,26 @@ export interface UiRequestsState {
 }
 
 export function createUiRequests() {
-  return createStore<UiRequestsState>((set, get) => ({
+  // A store update renders at once (React flushes useSyncExternalStore updates
+  // in a microtask), and that render would run before the answer's send, which
+  // takes several more microtasks. So a toast is answered first and shown in
+  // the next animation frame, with all that arrived meanwhile: one render per
+  // frame however fast an agent sends them.
+  let arriving: Toast[] = [];
+  const showArriving = () => {
+    const shown = arriving;
+    arriving = [];
+    store.setState((state) => ({ toasts: [...state.toasts, ...shown].slice(-MAX_TOASTS) }));
+  };
+  const arrive = (toast: Toast) => {
+    if (arriving.push(toast) > MAX_TOASTS) arriving.shift();
+    if (arriving.length > 1) return;
+    if (typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(showArriving);
+    // Hidden tabs get no animation frames.
+    else setTimeout(showArriving, 0);
+  };
+
+  const store = createStore<UiRequestsState>((set, get) => ({
     active: null,
     queue: [],
     toasts: [],
@@ -73,9 +92,8 @@ export function createUiRequests() {
     submit(request) {
       const { call } = request;
       if (call.tool === "show_toast") {
-        const toast = { key: request.key, asker: request.asker, ...call.args };
-        set((state) => ({ toasts: [...state.toasts, toast].slice(-MAX_TOASTS) }));
         request.respond({ type: "empty" });
+        arrive({ key: request.key, asker: request.asker, ...call.args });
         return;
       }
       if (call.tool === "display_document") {
@@ -104,6 +122,7 @@ export function createUiRequests() {
     dismissToast: (key) => set((state) => ({ toasts: state.toasts.filter((toast) => toast.key !== key) })),
     closeDocument: () => set({ document: null }),
   }));
+  return store;
 }
 
 export const UI_REQUESTS_STORE = "ui-requests";

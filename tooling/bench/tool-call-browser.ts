@@ -9,17 +9,25 @@
  * same room (a message there, a reply back). Goal: median <= 2x.
  * `tool-call.ts` measures the same with an SDK-hosted toolkit instead.
  *
+ * Also interleaved, for what the browser itself costs: a bare SDK peer in a
+ * blank page of the same Chromium (`lib/bare-peer-client.ts`, no React, no app
+ * code), answering the same agent's direct messages and hosting a `ui`
+ * toolkit whose `show_toast` answers at once.
+ *
  * Runnable alone: `npx tsx tooling/bench/tool-call-browser.ts [--skip-build]`.
  */
 
 import { performance } from "node:perf_hooks";
 import { ApiScope, EmptyContent, ErrorContent, type RoomClient, type RoomMessageEvent } from "@meshagent/meshagent";
-import type { Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import type { BrowserContext, Page } from "@playwright/test";
+import { participantApiScope } from "../../lib/participant-scope";
 import { silenceSdkResponseLogs } from "../../agent/sdk-noise";
 import { runAlone } from "./lib/alone";
-import { openRoomPage } from "./lib/agents-page";
+import { bundleBarePage, type BarePageBundle } from "./lib/bare-page";
+import { openRoomPage, startCpuProfile } from "./lib/agents-page";
 import { BENCH_USER, type BenchContext } from "./lib/context";
-import { joinRoom } from "./lib/sdk-join";
+import { joinRoom, participantJwt } from "./lib/sdk-join";
 import { median, percentile, ratio } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
 import { waitFor, withTimeout } from "../testing/wait";
@@ -28,6 +36,8 @@ const BLOCKS = Number(process.env.BENCH_BROWSER_TOOL_BLOCKS ?? 10);
 const PER_BLOCK = Number(process.env.BENCH_BROWSER_TOOL_PER_BLOCK ?? 50);
 const TARGET = 2;
 const ROOM = "bench-browser-tool";
+/** BENCH_BROWSER_TOOL_PROFILE=<file>: a Chrome DevTools CPU profile of the page during the measured blocks (open it in DevTools). */
+const PROFILE = process.env.BENCH_BROWSER_TOOL_PROFILE;
 
 export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResult, "durationMs">> {
   const server = await ctx.roomServer();
@@ -35,8 +45,31 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
   silenceSdkResponseLogs();
   const clients: RoomClient[] = [];
   let page: Page | null = null;
+  let peerContext: BrowserContext | null = null;
+  let bundle: BarePageBundle | null = null;
   try {
     page = await openRoomPage(ctx, ROOM);
+    bundle = await bundleBarePage("bare-peer-client.ts");
+    peerContext = await (await ctx.browser()).newContext();
+    const peerPage = await peerContext.newPage();
+    const peer = {
+      url: `${server.url}/rooms/${ROOM}`,
+      frames: "arraybuffer",
+      jwt: await participantJwt({
+        room: ROOM,
+        secret: ctx.roomSecret,
+        name: "Bench Peer",
+        role: "user",
+        api: participantApiScope(),
+      }),
+    };
+    await peerPage.evaluate((config) => ((window as unknown as { __benchPeer: unknown }).__benchPeer = config), peer);
+    await peerPage.addScriptTag({ content: readFileSync(bundle.file, "utf8") });
+    await withTimeout(
+      peerPage.evaluate(() => (window as unknown as { __benchPeerReady: Promise<void> }).__benchPeerReady),
+      15_000,
+      "the bare browser peer",
+    );
     const join = (name: string, role: "user" | "agent", api?: ApiScope) =>
       joinRoom({ roomUrl: server.url, room: ROOM, secret: ctx.roomSecret, name, role, api });
     // An agent's grants (agents.use_tools among them), as a `--require-toolkit ui` agent's token carries.
@@ -47,16 +80,17 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
     const remote = (name: string) =>
       agent.messaging.remoteParticipants.find((p) => p.getAttribute("name") === name) ?? null;
     await waitFor(
-      () => remote(BENCH_USER) !== null && remote("Bench Echo") !== null,
-      "the page and the echo client",
+      () => remote(BENCH_USER) !== null && remote("Bench Echo") !== null && remote("Bench Peer") !== null,
+      "the page, the echo client and the bare browser peer",
       15_000,
     );
     const browserId = remote(BENCH_USER)!.id;
     const echoAtAgent = remote("Bench Echo")!;
-    const hasUi = async () =>
-      (await agent.agents.listToolkits({ participantId: browserId })).some((t) => t.name === "ui");
-    for (let i = 0; !(await hasUi()); i++) {
-      if (i > 100) throw new Error("the page never registered its ui toolkit");
+    const peerAtAgent = remote("Bench Peer")!;
+    const hasUi = async (participantId: string) =>
+      (await agent.agents.listToolkits({ participantId })).some((t) => t.name === "ui");
+    for (let i = 0; !(await hasUi(browserId)) || !(await hasUi(peerAtAgent.id)); i++) {
+      if (i > 100) throw new Error("the page or the bare peer never registered its ui toolkit");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
@@ -71,15 +105,15 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
     });
 
     let seq = 0;
-    const messageRoundTrip = async (): Promise<number> => {
+    const messageRoundTrip = async (to = echoAtAgent): Promise<number> => {
       const mine = ++seq;
       const started = performance.now();
       const back = new Promise<void>((resolve) => (pong = (got) => got === mine && resolve()));
-      await agent.messaging.sendMessage({ to: echoAtAgent, type: "bench-ping", message: { seq: mine, text: "hello" } });
+      await agent.messaging.sendMessage({ to, type: "bench-ping", message: { seq: mine, text: "hello" } });
       await withTimeout(back, 10_000, "the echo's reply");
       return performance.now() - started;
     };
-    const toolRoundTrip = async (): Promise<number> => {
+    const toolRoundTrip = async (participantId = browserId): Promise<number> => {
       const mine = ++seq;
       const started = performance.now();
       const result = await withTimeout(
@@ -87,7 +121,7 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
           toolkit: "ui",
           tool: "show_toast",
           arguments: { title: `Bench ${mine}`, description: "hello" },
-          participantId: browserId,
+          participantId,
         }),
         10_000,
         "show_toast",
@@ -98,24 +132,32 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
       return elapsed;
     };
 
-    for (let i = 0; i < PER_BLOCK; i++) {
-      await messageRoundTrip();
-      await toolRoundTrip();
-    }
-    const tool: number[] = [];
-    const message: number[] = [];
+    const sides = {
+      tool: () => toolRoundTrip(),
+      message: () => messageRoundTrip(),
+      peerTool: () => toolRoundTrip(peerAtAgent.id),
+      peerMessage: () => messageRoundTrip(peerAtAgent),
+    };
+    type Side = keyof typeof sides;
+    const order = Object.keys(sides) as Side[];
+    for (let i = 0; i < PER_BLOCK; i++) for (const side of order) await sides[side]();
+    const samples: Record<Side, number[]> = { tool: [], message: [], peerTool: [], peerMessage: [] };
+    await page.evaluate(() => ((window as unknown as { __benchFrameToSend: number[] }).__benchFrameToSend = []));
+    const profile = PROFILE ? await startCpuProfile(page) : null;
     for (let block = 0; block < BLOCKS; block++) {
-      // Alternate which side goes first so neither always follows the other.
-      const toolFirst = block % 2 === 0;
-      for (const side of toolFirst ? ["tool", "message"] : ["message", "tool"]) {
-        for (let i = 0; i < PER_BLOCK; i++)
-          if (side === "tool") tool.push(await toolRoundTrip());
-          else message.push(await messageRoundTrip());
-      }
+      // Rotate which side goes first so none always follows another.
+      const rotated = [...order.slice(block % order.length), ...order.slice(0, block % order.length)];
+      for (const side of rotated) for (let i = 0; i < PER_BLOCK; i++) samples[side].push(await sides[side]());
     }
+    await profile?.stop(PROFILE!);
+    const { tool, message, peerTool, peerMessage } = samples;
     const t = median(tool);
     const m = median(message);
     const r = ratio(t, m);
+    // Only tool calls reach the page in the measured blocks, so each answer is one entry.
+    const inPage = await page.evaluate(
+      () => (window as unknown as { __benchFrameToSend: number[] }).__benchFrameToSend,
+    );
     const shown = await page.getByRole("status").filter({ hasText: "Bench" }).count();
     return {
       name: "tool-call-browser",
@@ -124,6 +166,19 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
         row("median round trip (ms)", t, m, `<= ${TARGET}x`, r <= TARGET),
         row("p90 round trip (ms)", percentile(tool, 90), percentile(message, 90)),
         row("p99 round trip (ms)", percentile(tool, 99), percentile(message, 99)),
+        row("show_toast: the app page vs a bare SDK page, median (ms)", t, median(peerTool)),
+        row(
+          "in the app page: the call's last frame in -> the answer's first frame out, median (ms)",
+          median(inPage),
+          "",
+        ),
+        row("the same, p90 (ms)", percentile(inPage, 90), ""),
+        row(
+          "bare SDK page: show_toast vs its direct-message round trip, median (ms)",
+          median(peerTool),
+          median(peerMessage),
+        ),
+        row("direct-message round trip: bare SDK page vs SDK client, median (ms)", median(peerMessage), m),
       ],
       goals: [
         goal(
@@ -138,12 +193,15 @@ export async function toolCallBrowser(ctx: BenchContext): Promise<Omit<BenchResu
       notes: [
         `${tool.length} sequential calls per side in interleaved blocks of ${PER_BLOCK} after ${PER_BLOCK} warm-up each; host: the room page's private \`ui\` toolkit in headless Chromium (next start), ${shown} toasts on screen at the end (the page keeps 3).`,
         "The tool call is four hops (agent -> room -> page -> room -> agent); the message round trip, six (send + its response, the push, the reply's send + its response, the push back).",
+        "Bare SDK page: the 0.35.8 SDK alone in a blank page of the same Chromium (esbuild bundle, native codecs), same room and agent, interleaved: what a browser-hosted peer costs without the app.",
       ],
-      details: { tool, message },
+      details: { tool, message, peerTool, peerMessage, inPage },
     };
   } finally {
     for (const client of clients) client.dispose();
     await page?.close();
+    await peerContext?.close();
+    bundle?.dispose();
   }
 }
 

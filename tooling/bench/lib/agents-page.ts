@@ -117,8 +117,11 @@ export async function streamingSession(ctx: BenchContext, room: string, threadNa
 
 /**
  * Init script (a string: page functions must not go through the bench's
- * transpiler). Collects every main-thread long task (> 50 ms) of the page
- * with its start in the bench clock, and defines `__benchArm(selector, text,
+ * transpiler). Counts the room socket's frames, and records for each frame
+ * the page sends after receiving one the time in between
+ * (`__benchFrameToSend`: how long the page took to answer). Collects every
+ * main-thread long task (> 50 ms) of the page with its start in the bench
+ * clock, and defines `__benchArm(selector, text,
  * count)`: a MutationObserver that records the page clock the moment an
  * element matching `selector`, after the first `count`, contains `text` and
  * is laid out.
@@ -126,13 +129,22 @@ export async function streamingSession(ctx: BenchContext, room: string, threadNa
 const PAGE_PROBES = `(() => {
   const NativeSocket = window.WebSocket;
   window.__benchFrames = { arrayBuffer: 0, blob: 0 };
+  window.__benchFrameToSend = [];
+  let lastFrameAt = NaN;
   window.WebSocket = class extends NativeSocket {
     constructor(...args) {
       super(...args);
+      // Added before the SDK's listener, so this runs first.
       this.addEventListener("message", (event) => {
+        lastFrameAt = performance.now();
         if (event.data instanceof ArrayBuffer) window.__benchFrames.arrayBuffer++;
         else if (event.data instanceof Blob) window.__benchFrames.blob++;
       });
+    }
+    send(data) {
+      if (!Number.isNaN(lastFrameAt)) window.__benchFrameToSend.push(performance.now() - lastFrameAt);
+      lastFrameAt = NaN;
+      super.send(data);
     }
   };
   window.__benchLongTasks = [];

@@ -21,12 +21,12 @@ export const NATIVE_TEXT_ENCODING_ALIAS = {
   "@kayahr/text-encoding": path.join(ROOT, "lib", "native-text-encoding.ts"),
 };
 
-/** Bundles tooling/bench/lib/bare-page-client.ts (SDK included, minified, browser conditions) into a temp file. */
-export async function bundleBarePage(): Promise<BarePageBundle> {
+/** Bundles a browser script of tooling/bench/lib (bare-page-client.ts unless told; SDK included, minified, browser conditions) into a temp file. */
+export async function bundleBarePage(script = "bare-page-client.ts"): Promise<BarePageBundle> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-bare-"));
   const file = path.join(dir, "bare.js");
   await build({
-    entryPoints: [path.join(ROOT, "tooling", "bench", "lib", "bare-page-client.ts")],
+    entryPoints: [path.join(ROOT, "tooling", "bench", "lib", script)],
     outfile: file,
     bundle: true,
     minify: true,
