@@ -99,6 +99,8 @@ export class RoomDocumentSession<D extends DocumentDeclaration> {
   private users = 0;
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
   private readScheduled = false;
+  /** The document changed since it was last read (a read walks the whole tree, so it is skipped otherwise). */
+  private stale = true;
   private unbind = () => {};
 
   constructor(readonly definition: RoomDocumentDefinition<D>) {}
@@ -156,9 +158,13 @@ export class RoomDocumentSession<D extends DocumentDeclaration> {
   /** Serves an already open document (the hook's path goes through connect). */
   bind(doc: SdkDocument, close: () => void = () => {}): void {
     this.release();
-    const onUpdate = () => this.scheduleRead();
+    const onUpdate = () => {
+      this.stale = true;
+      this.scheduleRead();
+    };
     doc.on("updated", onUpdate);
     this.doc = doc;
+    this.stale = true;
     this.unbind = () => {
       doc.off("updated", onUpdate);
       close();
@@ -183,7 +189,8 @@ export class RoomDocumentSession<D extends DocumentDeclaration> {
   }
 
   private readNow(): void {
-    if (!this.doc) return;
+    if (!this.doc || !this.stale) return;
+    this.stale = false;
     const { declaration, limits } = this.definition;
     const previous = this.store.getState().read;
     const next = readDocument(declaration, this.doc.root, previous, limits);
