@@ -15,6 +15,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { TURN_LIMITS } from "../../lib/shared/agent-turn/limits";
 import type { AgentEvent, ThreadEntry } from "../../lib/shared/agent-turn/messages";
 import type { RoomFiles } from "./port";
+import { compactStoredEvents, nextTurnStart } from "./stored-events";
 
 export interface TurnStoreLimits {
   /** Threads one owner may have; starting another is refused until one is deleted. Default 100. */
@@ -167,15 +168,15 @@ export class TurnThreadStore {
   }
 
   /**
-   * At the end of a turn: merges each item's text deltas into one (a replay
-   * needs the text, not 1,500 pieces of it), drops the oldest whole turns past
-   * the caps, and saves.
+   * At the end of a turn: stores each finished turn in its compact form (a
+   * replay needs each item's text, not 1,500 pieces of it, see
+   * stored-events.ts), drops the oldest whole turns past the caps, and saves.
    */
   compact(thread: TurnThread): void {
-    thread.events = mergeDeltas(thread.events);
+    thread.events = compactStoredEvents(thread.events);
     let chars = thread.events.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
     while (thread.events.length > 0 && (thread.events.length > this.maxEvents || chars > this.maxChars)) {
-      const next = thread.events.findIndex((event, i) => i > 0 && event.type === "meshagent.agent.turn.start.accepted");
+      const next = nextTurnStart(thread.events);
       const dropped = thread.events.splice(0, next > 0 ? next : thread.events.length);
       chars -= dropped.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
     }
@@ -332,25 +333,4 @@ export class TurnThreadStore {
     });
     return next;
   }
-}
-
-/** Consecutive text/reasoning deltas of one item become one delta. */
-function mergeDeltas(events: AgentEvent[]): AgentEvent[] {
-  const out: AgentEvent[] = [];
-  for (const event of events) {
-    const last = out[out.length - 1];
-    if (
-      last &&
-      (event.type === "meshagent.agent.text_content.delta" ||
-        event.type === "meshagent.agent.reasoning_content.delta") &&
-      last.type === event.type &&
-      last.item_id === event.item_id &&
-      last.text.length + event.text.length <= TURN_LIMITS.deltaText
-    ) {
-      out[out.length - 1] = { ...last, text: last.text + event.text };
-      continue;
-    }
-    out.push(event);
-  }
-  return out;
 }

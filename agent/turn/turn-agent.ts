@@ -799,12 +799,15 @@ function inputProblem(content: readonly InputContent[]): string | null {
 
 /** The thread's earlier turns as chat history: the person's input and the final answer text, bounded. */
 function historyOf(events: readonly AgentEvent[], currentTurn: string): ChatTurn[] {
-  const turns = new Map<string, { user: string[]; assistant: string[] }>();
+  const turns = new Map<string, { input: string; user: string[]; assistant: string[] }>();
   for (const event of events) {
     if (!("turn_id" in event) || !event.turn_id || event.turn_id === currentTurn) continue;
     let turn = turns.get(event.turn_id);
-    if (!turn) turns.set(event.turn_id, (turn = { user: [], assistant: [] }));
-    if (event.type === "meshagent.agent.turn.start.accepted" || event.type === "meshagent.agent.turn.steer.accepted") {
+    if (!turn) turns.set(event.turn_id, (turn = { input: "", user: [], assistant: [] }));
+    // A stored turn has its input on turn.start.accepted, turn.started or both (stored-events.ts).
+    if (event.type === "meshagent.agent.turn.start.accepted" || event.type === "meshagent.agent.turn.started") {
+      turn.input ||= inputText(event.content ?? []);
+    } else if (event.type === "meshagent.agent.turn.steer.accepted") {
       turn.user.push(inputText(event.content ?? []));
     } else if (event.type === "meshagent.agent.text_content.delta" && event.phase !== "commentary") {
       turn.assistant.push(event.text);
@@ -813,7 +816,7 @@ function historyOf(events: readonly AgentEvent[], currentTurn: string): ChatTurn
   const history: ChatTurn[] = [];
   let chars = 0;
   for (const turn of [...turns.values()].reverse().slice(0, HISTORY_TURNS)) {
-    const user = turn.user.join("\n");
+    const user = [turn.input, ...turn.user].filter(Boolean).join("\n");
     const assistant = turn.assistant.join("");
     chars += user.length + assistant.length;
     if (chars > HISTORY_CHARS) break;

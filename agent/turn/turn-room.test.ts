@@ -132,11 +132,14 @@ describe("threads", () => {
     const open = await reloaded.send("meshagent.agent.thread.open", { thread_id: threadId, load: true });
     const loaded = await reloaded.next("meshagent.agent.thread.loaded", (e) => e.source_message_id === open.message_id);
     expect(loaded.thread_id).toBe(threadId);
-    expect(reloaded.of("meshagent.agent.turn.start.accepted").map((e) => e.turn_id)).toEqual([turnId, second]);
+    // a finished turn replays from turn.started (its input and sender); its acceptance is not stored
+    expect(reloaded.of("meshagent.agent.turn.started").map((e) => e.turn_id)).toEqual([turnId, second]);
+    expect(reloaded.of("meshagent.agent.turn.start.accepted")).toEqual([]);
     expect(reloaded.answer(turnId)).toBe(firstAnswer);
     expect(reloaded.answer(second)).toBe(SAMPLE_MARKDOWN);
     // stored deltas are merged per item: a replay is a handful of events, not thousands
     expect(reloaded.of("meshagent.agent.text_content.delta", (e) => e.turn_id === second).length).toBeLessThan(3);
+    expect(reloaded.of("meshagent.agent.usage.updated").length).toBe(1);
     expect(reloaded.events.at(-1)?.type).toBe("meshagent.agent.thread.loaded");
 
     // since_turn replays only what came after that turn
@@ -146,8 +149,8 @@ describe("threads", () => {
       since_turn: turnId,
     });
     await reloaded.next("meshagent.agent.thread.loaded", (e) => e.source_message_id === since.message_id);
-    const accepted = reloaded.of("meshagent.agent.turn.start.accepted").map((e) => e.turn_id);
-    expect(accepted).toEqual([turnId, second, second]);
+    const replayed = reloaded.of("meshagent.agent.turn.started").map((e) => e.turn_id);
+    expect(replayed).toEqual([turnId, second, second]);
 
     // and the thread goes on where it left off
     const third = await reloaded.turn(threadId, "ping");

@@ -50,15 +50,16 @@ export async function agentFirstText(ctx: BenchContext): Promise<Omit<BenchResul
     const pageTurn = async (p: Page): Promise<number> => {
       const turn = ++n;
       const times = session.stream(answer(turn), INTERVAL_MS);
-      const before = await p.locator(ANSWER_SELECTOR).count();
-      await armTextProbe(p, `Answer ${turn}:`, before);
+      // Each turn's first text is unique, so the probe looks at every answer on screen: the thread shows
+      // only its newest turns (turn-window.ts), so after 20 turns the count of answers stops growing.
+      await armTextProbe(p, `Answer ${turn}:`, 0);
       await sendFromPage(p, `question ${turn}`);
       const shownInPage = await withTimeout(appeared(p), TIMEOUT_MS, "the first text on screen");
       const { offsetMs } = await pageClockOffset(p);
       // The turn ends before the next starts, so turns never queue.
       await p
         .locator(ANSWER_SELECTOR)
-        .nth(before)
+        .filter({ hasText: `Answer ${turn}:` })
         .and(p.locator('[data-done="true"]'))
         .waitFor({ timeout: TIMEOUT_MS });
       await p.getByRole("button", { name: "Stop" }).waitFor({ state: "hidden", timeout: TIMEOUT_MS });

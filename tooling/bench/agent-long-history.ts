@@ -14,7 +14,15 @@
 import type { Page } from "@playwright/test";
 import { createOfflineTurnBrain } from "../../agent/turn/offline-turn";
 import { runAlone } from "./lib/alone";
-import { appeared, armTextProbe, benchNow, openAgentsTab, startBenchAgent, startCpuProfile } from "./lib/agents-page";
+import {
+  appeared,
+  armTextProbe,
+  benchNow,
+  openAgentsTab,
+  pageFrames,
+  startBenchAgent,
+  startCpuProfile,
+} from "./lib/agents-page";
 import { BENCH_USER, type BenchContext } from "./lib/context";
 import { median } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
@@ -51,19 +59,27 @@ export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchRes
     const stored = (await agent.rooms.get(ROOM)!.turn.store.get(BENCH_USER, threadId))?.events.length ?? 0;
 
     let profiled = 0;
-    const pageOpen = async (): Promise<{ ms: number; turns: number }> => {
+    const pageOpen = async (): Promise<{ ms: number; turns: number; frames: number; lastFrameMs: number }> => {
       await page?.close();
       page = await openAgentsTab(ctx, ROOM);
       const item = page.getByTestId("thread-item").filter({ hasText: THREAD });
       await item.waitFor({ timeout: 30_000 });
       await armTextProbe(page, `history ${TURNS}`, 0);
+      const before = await pageFrames(page);
       const clicked = await page.evaluate(() => performance.timeOrigin + performance.now());
       const profiler = PROFILE && profiled++ === 1 ? await startCpuProfile(page) : null;
       await item.click();
       const shown = await withTimeout(appeared(page), 60_000, "the thread's newest turn on screen");
       if (profiler && PROFILE) await profiler.stop(PROFILE);
+      const after = await pageFrames(page);
       // The click's own dispatch is part of what a person waits for; timestamped just before Playwright sends it.
-      return { ms: shown - clicked, turns: await page.getByTestId("agent-turn").count() };
+      return {
+        ms: shown - clicked,
+        turns: await page.getByTestId("agent-turn").count(),
+        // Where the time goes: the replay's arrival over the room socket, then the page's own work.
+        frames: after.arrayBuffer + after.blob - before.arrayBuffer - before.blob,
+        lastFrameMs: after.last - clicked,
+      };
     };
     const bareOpen = async (): Promise<number> => {
       const started = benchNow();
@@ -72,7 +88,7 @@ export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchRes
 
     await pageOpen(); // warm-up: first visit compiles nothing (next start), but fills caches alike for both
     await bareOpen();
-    const app: { ms: number; turns: number }[] = [];
+    const app: { ms: number; turns: number; frames: number; lastFrameMs: number }[] = [];
     const base: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       app.push(await pageOpen());
@@ -91,6 +107,11 @@ export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchRes
           `${Math.round(Math.min(...base))} / ${Math.round(Math.max(...base))}`,
         ),
         row("turns rendered / stored events replayed", app[0]?.turns ?? 0, stored),
+        row(
+          "click -> the page's last room frame before it (ms, median; frames)",
+          `${Math.round(median(app.map((r) => r.lastFrameMs)))} (${median(app.map((r) => r.frames))} frames)`,
+          "–",
+        ),
       ],
       goals: [
         goal(

@@ -12,6 +12,7 @@ import { StatusLine } from "@/features/agents/turn/status-line";
 import { ThreadList } from "@/features/agents/turn/thread-list";
 import { TurnView } from "@/features/agents/turn/turn-view";
 import { turnsOnScreen } from "@/features/agents/turn/turns-on-screen";
+import { useTurnWindow } from "@/features/agents/turn/turn-window";
 import { useTurnAgent } from "@/features/agents/turn/use-turn-agent";
 import type { RoomAgent } from "@/features/agents/use-agents";
 import { roomUrl, type InputContent } from "@/lib/shared/agent-turn/content";
@@ -42,6 +43,7 @@ export function TurnAgentView({ name, agent }: { name: string; agent: RoomAgent 
   const inputId = `agent-input-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const canSend = chat.canSend && (draft.trim().length > 0 || files.ready.length > 0) && !files.uploading;
   const turns = useMemo(() => turnsOnScreen(thread), [thread]);
+  const visible = useTurnWindow(turns, threadId);
   const title = threadId
     ? (state.list.threads.find((entry) => entry.path === threadId)?.name ?? (chat.single ? name : "Chat"))
     : "New chat";
@@ -131,7 +133,14 @@ export function TurnAgentView({ name, agent }: { name: string; agent: RoomAgent 
                 : `${name} is not in the room right now.`}
             </li>
           ) : null}
-          {turns.map((turn) => (
+          {visible.hidden > 0 ? (
+            <li className="text-center">
+              <Button variant="secondary" className="h-8" onClick={visible.showEarlier}>
+                Show earlier messages ({visible.hidden.toLocaleString("en-US")})
+              </Button>
+            </li>
+          ) : null}
+          {visible.shown.map((turn) => (
             <TurnView
               key={turn.key}
               turn={turn}

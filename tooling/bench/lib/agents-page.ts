@@ -128,7 +128,7 @@ export async function streamingSession(ctx: BenchContext, room: string, threadNa
  */
 const PAGE_PROBES = `(() => {
   const NativeSocket = window.WebSocket;
-  window.__benchFrames = { arrayBuffer: 0, blob: 0 };
+  window.__benchFrames = { arrayBuffer: 0, blob: 0, last: 0 };
   window.__benchFrameToSend = [];
   let lastFrameAt = NaN;
   window.WebSocket = class extends NativeSocket {
@@ -139,6 +139,7 @@ const PAGE_PROBES = `(() => {
         lastFrameAt = performance.now();
         if (event.data instanceof ArrayBuffer) window.__benchFrames.arrayBuffer++;
         else if (event.data instanceof Blob) window.__benchFrames.blob++;
+        window.__benchFrames.last = performance.timeOrigin + performance.now();
       });
     }
     send(data) {
@@ -191,10 +192,10 @@ export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Pa
   return page;
 }
 
-/** How the page's room socket received its frames so far. */
-export async function pageFrames(page: Page): Promise<{ arrayBuffer: number; blob: number }> {
+/** How the page's room socket received its frames so far; `last`: when the newest arrived (page clock). */
+export async function pageFrames(page: Page): Promise<{ arrayBuffer: number; blob: number; last: number }> {
   return page.evaluate(
-    () => (window as unknown as { __benchFrames: { arrayBuffer: number; blob: number } }).__benchFrames,
+    () => (window as unknown as { __benchFrames: { arrayBuffer: number; blob: number; last: number } }).__benchFrames,
   );
 }
 
