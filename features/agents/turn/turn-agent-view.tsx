@@ -43,7 +43,7 @@ export function TurnAgentView({ name, agent }: { name: string; agent: RoomAgent 
   const inputId = `agent-input-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const canSend = chat.canSend && (draft.trim().length > 0 || files.ready.length > 0) && !files.uploading;
   const turns = useMemo(() => turnsOnScreen(thread), [thread]);
-  const visible = useTurnWindow(turns, threadId);
+  const visible = useTurnWindow(turns, threadId, thread?.phase === "ready");
   const title = threadId
     ? (state.list.threads.find((entry) => entry.path === threadId)?.name ?? (chat.single ? name : "Chat"))
     : "New chat";
