@@ -77,8 +77,10 @@ export function createUiRequests() {
     store.setState((state) => ({ toasts: [...state.toasts, ...shown].slice(-MAX_TOASTS) }));
   };
   const arrive = (toast: Toast) => {
+    // The first toast since the last paint schedules it; the others join it.
+    const scheduled = arriving.length > 0;
     if (arriving.push(toast) > MAX_TOASTS) arriving.shift();
-    if (arriving.length > 1) return;
+    if (scheduled) return;
     if (typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(showArriving);
     // Hidden tabs get no animation frames.
     else setTimeout(showArriving, 0);

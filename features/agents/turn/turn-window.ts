@@ -34,7 +34,7 @@ export function nextTurnWindow(range: TurnWindow, threadId: string | null, lengt
  * the store still keeps every turn (TURN_STORE_LIMITS.turns).
  */
 export function useTurnWindow<T>(turns: readonly T[], threadId: string | null, live: boolean) {
-  const [range, setWindow] = useState<TurnWindow>(() => ({
+  const [range, setRange] = useState<TurnWindow>(() => ({
     threadId,
     count: TURN_WINDOW.first,
     length: turns.length,
@@ -42,11 +42,11 @@ export function useTurnWindow<T>(turns: readonly T[], threadId: string | null, l
   }));
   // Derived from the previous render (React's documented pattern): no effect, no extra paint with the wrong window.
   const next = nextTurnWindow(range, threadId, turns.length, live);
-  if (next !== range) setWindow(next);
+  if (next !== range) setRange(next);
   const hidden = Math.max(0, turns.length - next.count);
   return {
     shown: hidden > 0 ? turns.slice(hidden) : turns,
     hidden,
-    showEarlier: () => setWindow({ ...next, count: next.count + TURN_WINDOW.more }),
+    showEarlier: () => setRange({ ...next, count: next.count + TURN_WINDOW.more }),
   };
 }
