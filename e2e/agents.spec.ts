@@ -70,6 +70,16 @@ test("the demo agent over the turn protocol, two people: streamed answers, their
   await expect(answers().last()).toHaveAttribute("data-done", "true", { timeout: 20_000 });
   await expect(answers().last().getByRole("table")).toBeVisible();
   await expect(answers().last().getByRole("button", { name: "Copy Code" }).first()).toBeVisible();
+  // The ts block is highlighted, by Shiki in its worker: tokens in several colours (a plain block has one at most).
+  const tokenColours = () =>
+    answers()
+      .last()
+      .locator("pre")
+      .first()
+      .evaluate(
+        (pre) => new Set([...pre.querySelectorAll("span")].map((s) => s.style.getPropertyValue("--sdm-c"))).size,
+      );
+  await expect.poll(tokenColours).toBeGreaterThanOrEqual(4);
   await expect(threads()).toHaveCount(1);
 
   // Bob's chats are his own.

@@ -2,7 +2,9 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { AgentMarkdown } from "@/features/agents/markdown/agent-markdown";
-import { codeHighlighter } from "@/features/agents/markdown/code-highlighter";
+import type { HighlightResult } from "streamdown";
+import { createCodeHighlighter } from "@/features/agents/markdown/code-highlighter";
+import { codeTokens } from "@/features/agents/markdown/code-tokens";
 import { safeImageSource, safeLinkHref } from "@/features/agents/markdown/safe-urls";
 
 const render = (text: string, streaming = false) =>
@@ -139,14 +141,52 @@ describe("safe URLs", () => {
 
 describe("code highlighting", () => {
   it("highlights known languages from bundled grammars, leaves others plain", async () => {
-    expect(codeHighlighter.supportsLanguage("ts")).toBe(true);
-    expect(codeHighlighter.supportsLanguage("brainfuck")).toBe(false);
-    const options = { code: "const a = 1;", language: "ts", themes: codeHighlighter.getThemes() };
+    // The page tokenizes in a worker (the e2e checks that); here the same tokenizer runs in the test's thread.
+    const highlighter = createCodeHighlighter(codeTokens);
+    expect(highlighter.supportsLanguage("ts")).toBe(true);
+    expect(highlighter.supportsLanguage("brainfuck")).toBe(false);
+    const options = { code: "const a = 1;", language: "ts", themes: highlighter.getThemes() };
     const result = await new Promise((resolve) => {
-      expect(codeHighlighter.highlight(options, resolve)).toBeNull();
+      expect(highlighter.highlight(options, resolve)).toBeNull();
     });
     expect(JSON.stringify(result)).toContain('"content":"const"');
     // Cached once complete.
-    expect(codeHighlighter.highlight(options)).toEqual(result);
+    expect(highlighter.highlight(options)).toEqual(result);
+    // Still streaming, too long or unknown: plain, and nothing is tokenized.
+    expect(highlighter.highlight({ ...options, code: "let b = 2;", isIncomplete: true })).toBeNull();
+    expect(highlighter.highlight({ ...options, language: "brainfuck" })).toBeNull();
+  });
+
+  it("asks once per block while its tokens are on the way, and answers every caller", async () => {
+    let calls = 0;
+    let finish: (result: HighlightResult) => void = () => {};
+    const highlighter = createCodeHighlighter(() => {
+      calls++;
+      return new Promise((resolve) => (finish = resolve));
+    });
+    const options = { code: "x = 1", language: "python", themes: highlighter.getThemes() };
+    const answers: HighlightResult[] = [];
+    highlighter.highlight(options, (result) => answers.push(result));
+    highlighter.highlight(options, (result) => answers.push(result));
+    expect(calls).toBe(1);
+    const tokens = { tokens: [[{ content: "x", offset: 0 }]] } as unknown as HighlightResult;
+    finish(tokens);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(answers).toEqual([tokens, tokens]);
+  });
+
+  it("leaves a block plain when tokenizing fails, and tries again later", async () => {
+    let calls = 0;
+    const highlighter = createCodeHighlighter(() => {
+      calls++;
+      return Promise.reject(new Error("no workers here"));
+    });
+    const options = { code: "SELECT 1", language: "sql", themes: highlighter.getThemes() };
+    const answers: unknown[] = [];
+    expect(highlighter.highlight(options, (result) => answers.push(result))).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(answers).toEqual([]);
+    expect(highlighter.highlight(options)).toBeNull();
+    expect(calls).toBe(2);
   });
 });

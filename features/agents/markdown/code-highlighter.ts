@@ -1,121 +1,94 @@
 import type { CodeHighlighterPlugin, HighlightResult } from "streamdown";
-import type { HighlighterCore } from "shiki/core";
+import { LANGUAGE_NAMES, THEMES, languageOf, type Language } from "@/features/agents/markdown/code-languages";
 
 /**
- * Syntax highlighting for code blocks in agent answers: Shiki with its
- * JavaScript regex engine (no WebAssembly) and a fixed set of languages and
- * themes, all bundled with the app and fetched from it on first use, never
- * from the network at large. (Streamdown's own `@streamdown/code` plugin
- * bundles every Shiki grammar, ~300 chunks; these cover what agents write.)
+ * Syntax highlighting for code blocks in agent answers (Streamdown's code
+ * plugin): Shiki runs in a worker (highlight.worker.ts), so a grammar's first
+ * use, ~0.3 s of compiling for TypeScript, never blocks the page while an
+ * answer streams. A block stays plain until its tokens come back, and for
+ * good if the worker cannot start.
  */
 
-const LANGUAGES = {
-  bash: () => import("shiki/langs/bash.mjs"),
-  css: () => import("shiki/langs/css.mjs"),
-  diff: () => import("shiki/langs/diff.mjs"),
-  go: () => import("shiki/langs/go.mjs"),
-  html: () => import("shiki/langs/html.mjs"),
-  java: () => import("shiki/langs/java.mjs"),
-  javascript: () => import("shiki/langs/javascript.mjs"),
-  json: () => import("shiki/langs/json.mjs"),
-  jsx: () => import("shiki/langs/jsx.mjs"),
-  markdown: () => import("shiki/langs/markdown.mjs"),
-  python: () => import("shiki/langs/python.mjs"),
-  rust: () => import("shiki/langs/rust.mjs"),
-  sql: () => import("shiki/langs/sql.mjs"),
-  tsx: () => import("shiki/langs/tsx.mjs"),
-  typescript: () => import("shiki/langs/typescript.mjs"),
-  yaml: () => import("shiki/langs/yaml.mjs"),
-} as const;
-
-type Language = keyof typeof LANGUAGES;
-
-const ALIASES: Record<string, Language> = {
-  sh: "bash",
-  shell: "bash",
-  zsh: "bash",
-  console: "bash",
-  js: "javascript",
-  mjs: "javascript",
-  cjs: "javascript",
-  ts: "typescript",
-  mts: "typescript",
-  py: "python",
-  rs: "rust",
-  yml: "yaml",
-  md: "markdown",
-  golang: "go",
-};
-
-const THEMES: [string, string] = ["github-light", "github-dark"];
 /** Longest code block highlighted; longer ones stay plain (tokenizing is the costly part). */
 const MAX_HIGHLIGHTED_CHARS = 20_000;
 const CACHE_SIZE = 64;
 
-function languageOf(name: string): Language | null {
-  const key = name.trim().toLowerCase();
-  if (key in LANGUAGES) return key as Language;
-  return ALIASES[key] ?? null;
+type Tokenize = (code: string, language: Language) => Promise<HighlightResult>;
+
+/** Streamdown's code plugin over `tokenize`, with a cache of finished blocks and one request per block at a time. */
+export function createCodeHighlighter(tokenize: Tokenize): CodeHighlighterPlugin {
+  const cache = new Map<string, HighlightResult>();
+  const inFlight = new Map<string, Promise<HighlightResult>>();
+
+  return {
+    name: "shiki",
+    type: "code-highlighter",
+    supportsLanguage: (language) => languageOf(language) !== null,
+    getSupportedLanguages: () => [...LANGUAGE_NAMES],
+    getThemes: () => THEMES,
+    highlight({ code, language, isIncomplete }, callback) {
+      const lang = languageOf(language);
+      // A block still streaming in stays plain until its fence closes: tokenizing it again on every
+      // paint took about 0.5 s of main-thread time per long answer in a profile (bench long-answer, 16.2a).
+      if (!lang || isIncomplete || code.length > MAX_HIGHLIGHTED_CHARS) return null;
+      const key = `${lang}\n${code}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      let request = inFlight.get(key);
+      if (!request) {
+        request = tokenize(code, lang).then((result) => {
+          cache.set(key, result);
+          if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+          return result;
+        });
+        const settled = () => inFlight.delete(key);
+        request.then(settled, settled);
+        inFlight.set(key, request);
+      }
+      request.then((result) => callback?.(result)).catch(() => undefined); // a block that fails stays plain, still readable
+      return null;
+    },
+  };
 }
 
-let highlighter: Promise<HighlighterCore> | null = null;
-const loading = new Map<Language, Promise<void>>();
-const cache = new Map<string, HighlightResult>();
+type Answer = { id: number; result?: HighlightResult; error?: string };
 
-function getHighlighter(): Promise<HighlighterCore> {
-  highlighter ??= Promise.all([
-    import("shiki/core"),
-    import("shiki/engine/javascript"),
-    import("shiki/themes/github-light.mjs"),
-    import("shiki/themes/github-dark.mjs"),
-  ]).then(([core, engine, light, dark]) =>
-    core.createHighlighterCore({
-      themes: [light.default, dark.default],
-      langs: [],
-      engine: engine.createJavaScriptRegexEngine({ forgiving: true }),
-    }),
-  );
-  return highlighter;
+let worker: Worker | null = null;
+let nextId = 1;
+const waiting = new Map<number, { resolve: (result: HighlightResult) => void; reject: (error: Error) => void }>();
+
+function failAll(reason: string) {
+  for (const { reject } of waiting.values()) reject(new Error(reason));
+  waiting.clear();
 }
 
-async function withLanguage(language: Language): Promise<HighlighterCore> {
-  const core = await getHighlighter();
-  let load = loading.get(language);
-  if (!load) {
-    load = LANGUAGES[language]().then((module) => core.loadLanguage(...module.default));
-    loading.set(language, load);
-  }
-  await load;
-  return core;
+function startWorker(): Worker {
+  if (worker) return worker;
+  // The literal `new Worker(new URL(…, import.meta.url))` is what the bundler turns into a worker chunk.
+  const started = new Worker(new URL("./highlight.worker.ts", import.meta.url), { type: "module" });
+  started.onmessage = (event: MessageEvent<Answer>) => {
+    const { id, result, error } = event.data;
+    const entry = waiting.get(id);
+    waiting.delete(id);
+    if (result) entry?.resolve(result);
+    else entry?.reject(new Error(error ?? "no result"));
+  };
+  started.onerror = () => {
+    failAll("the highlighting worker failed");
+    started.terminate();
+    worker = null;
+  };
+  worker = started;
+  return started;
 }
 
-function remember(key: string, result: HighlightResult) {
-  cache.set(key, result);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+function inWorker(code: string, language: Language): Promise<HighlightResult> {
+  if (typeof Worker === "undefined") return Promise.reject(new Error("no workers here"));
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    waiting.set(id, { resolve, reject });
+    startWorker().postMessage({ id, code, language });
+  });
 }
 
-export const codeHighlighter: CodeHighlighterPlugin = {
-  name: "shiki",
-  type: "code-highlighter",
-  supportsLanguage: (language) => languageOf(language) !== null,
-  getSupportedLanguages: () => [...Object.keys(LANGUAGES), ...Object.keys(ALIASES)],
-  getThemes: () => THEMES,
-  highlight({ code, language, isIncomplete }, callback) {
-    const lang = languageOf(language);
-    // A block still streaming in stays plain until its fence closes: tokenizing it again on every
-    // paint took about 0.5 s of main-thread time per long answer in a profile (bench long-answer, 16.2a).
-    if (!lang || isIncomplete || code.length > MAX_HIGHLIGHTED_CHARS) return null;
-    const key = `${lang}\n${code}`;
-    const cached = cache.get(key);
-    if (cached) return cached;
-    withLanguage(lang)
-      .then((core) => {
-        const result = core.codeToTokens(code, { lang, themes: { light: THEMES[0], dark: THEMES[1] } });
-        remember(key, result);
-        callback?.(result);
-      })
-      // A grammar that fails to load leaves the block plain: it is still readable.
-      .catch(() => undefined);
-    return null;
-  },
-};
+export const codeHighlighter = createCodeHighlighter(inWorker);
