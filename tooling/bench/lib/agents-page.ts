@@ -16,6 +16,7 @@ import { silenceSdkResponseLogs } from "../../../agent/sdk-noise";
 import { createModelTurnBrain } from "../../../agent/turn/model-turn";
 import { CONNECTED_SELECTOR } from "./browser";
 import { BENCH_USER, type BenchContext } from "./context";
+import { PlainPage } from "./plain-page";
 import { TurnClient } from "./turn-client";
 
 export const AGENT_NAME = "assistant";
@@ -126,7 +127,7 @@ export async function streamingSession(ctx: BenchContext, room: string, threadNa
  * element matching `selector`, after the first `count`, contains `text` and
  * is laid out.
  */
-const PAGE_PROBES = `(() => {
+export const PAGE_PROBES = `(() => {
   const NativeSocket = window.WebSocket;
   window.__benchFrames = { arrayBuffer: 0, blob: 0, last: 0 };
   window.__benchFrameToSend = [];
@@ -155,15 +156,25 @@ const PAGE_PROBES = `(() => {
         window.__benchLongTasks.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration });
     }).observe({ type: "longtask", buffered: true });
   } catch {}
+  // Looks only at what each mutation added or changed: scanning every answer's text on every mutation cost
+  // the page more than half a second of main-thread time per long answer, inside the tasks being measured.
   window.__benchArm = (selector, text, count) => {
     window.__benchTextAt = new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        const found = document.querySelectorAll(selector);
-        for (let i = found.length - 1; i >= count; i--) {
-          if (found[i].textContent.includes(text) && found[i].getClientRects().length > 0) {
-            observer.disconnect();
-            resolve(performance.timeOrigin + performance.now());
-            return;
+      const holds = (element) => element.textContent.includes(text) && element.getClientRects().length > 0;
+      const after = (element) => [...document.querySelectorAll(selector)].indexOf(element) >= count;
+      const observer = new MutationObserver((records) => {
+        for (const record of records) {
+          const nodes = record.type === "characterData" ? [record.target] : record.addedNodes;
+          for (const node of nodes) {
+            if (!node.textContent || !node.textContent.includes(text)) continue;
+            const element = node.nodeType === 1 ? node : node.parentElement;
+            if (!element || !element.isConnected) continue;
+            const candidates = [element.closest(selector), ...element.querySelectorAll(selector)];
+            if (candidates.some((found) => found && holds(found) && after(found))) {
+              observer.disconnect();
+              resolve(performance.timeOrigin + performance.now());
+              return;
+            }
           }
         }
       });
@@ -192,17 +203,20 @@ export async function openAgentsTab(ctx: BenchContext, room: string): Promise<Pa
   return page;
 }
 
-/** How the page's room socket received its frames so far; `last`: when the newest arrived (page clock). */
-export async function pageFrames(page: Page): Promise<{ arrayBuffer: number; blob: number; last: number }> {
-  return page.evaluate(
-    () => (window as unknown as { __benchFrames: { arrayBuffer: number; blob: number; last: number } }).__benchFrames,
-  );
+/** A page the probes run in: Playwright's, or a plain one that Playwright does not instrument. */
+export type ProbedPage = Page | PlainPage;
+
+function evaluateIn<T>(page: ProbedPage, expression: string): Promise<T> {
+  return page instanceof PlainPage ? page.evaluate<T>(expression) : (page.evaluate(expression) as Promise<T>);
 }
 
-export async function pageLongTasks(page: Page): Promise<{ start: number; duration: number }[]> {
-  return page.evaluate(
-    () => (window as unknown as { __benchLongTasks: { start: number; duration: number }[] }).__benchLongTasks,
-  );
+/** How the page's room socket received its frames so far; `last`: when the newest arrived (page clock). */
+export async function pageFrames(page: ProbedPage): Promise<{ arrayBuffer: number; blob: number; last: number }> {
+  return evaluateIn(page, "window.__benchFrames");
+}
+
+export async function pageLongTasks(page: ProbedPage): Promise<{ start: number; duration: number }[]> {
+  return evaluateIn(page, "window.__benchLongTasks");
 }
 
 /**
@@ -210,11 +224,11 @@ export async function pageLongTasks(page: Page): Promise<{ start: number; durati
  * delay of 15 (the page's reading is taken to be in the middle of it);
  * `uncertaintyMs` is half that round trip.
  */
-export async function pageClockOffset(page: Page): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+export async function pageClockOffset(page: ProbedPage): Promise<{ offsetMs: number; uncertaintyMs: number }> {
   let best = { offsetMs: 0, uncertaintyMs: Number.POSITIVE_INFINITY };
   for (let i = 0; i < 15; i++) {
     const before = benchNow();
-    const inPage = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const inPage = await evaluateIn<number>(page, "performance.timeOrigin + performance.now()");
     const after = benchNow();
     if ((after - before) / 2 < best.uncertaintyMs)
       best = { offsetMs: inPage - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
@@ -226,20 +240,13 @@ export async function pageClockOffset(page: Page): Promise<{ offsetMs: number; u
 export const ANSWER_SELECTOR = '[data-testid="agent-answer"], [data-testid="agent-commentary"]';
 
 /** Arms the text probe (see PAGE_PROBES); `appeared(page)` then waits for the time it records. */
-export async function armTextProbe(page: Page, needle: string, before: number): Promise<void> {
-  await page.evaluate(
-    ([selector, text, count]) =>
-      (window as unknown as { __benchArm: (s: string, t: string, c: number) => void }).__benchArm(
-        selector,
-        text,
-        count,
-      ),
-    [ANSWER_SELECTOR, needle, before] as const,
-  );
+export async function armTextProbe(page: ProbedPage, needle: string, before: number): Promise<void> {
+  const args = [ANSWER_SELECTOR, needle, before].map((value) => JSON.stringify(value)).join(", ");
+  await evaluateIn(page, `window.__benchArm(${args})`);
 }
 
-export async function appeared(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __benchTextAt: Promise<number> }).__benchTextAt);
+export async function appeared(page: ProbedPage): Promise<number> {
+  return evaluateIn(page, "window.__benchTextAt");
 }
 
 /** Sends `text` from the Agents tab's composer. */
@@ -247,6 +254,27 @@ export async function sendFromPage(page: Page, text: string): Promise<void> {
   const input = page.getByLabel(`Write to ${AGENT_NAME}`);
   await input.fill(text);
   await input.press("Enter");
+}
+
+/**
+ * A Chromium performance trace of the page (what DevTools' Performance panel records: tasks, layout, paint, GC),
+ * written to `file` on stop; open it in DevTools or summarize its long tasks with `lib/trace-long-tasks.ts`.
+ */
+export async function startTrace(page: Page, file: string) {
+  const browser = page.context().browser();
+  if (!browser) throw new Error("tracing needs a launched browser");
+  await browser.startTracing(page, {
+    path: file,
+    categories: [
+      "toplevel",
+      "devtools.timeline",
+      "disabled-by-default-devtools.timeline",
+      "v8.execute",
+      "blink.user_timing",
+      "disabled-by-default-v8.gc",
+    ],
+  });
+  return { stop: () => browser.stopTracing() };
 }
 
 /** A Chrome DevTools CPU profile of the page from now until `stop(file)` (open the file in DevTools' Performance panel). */

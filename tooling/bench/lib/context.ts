@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext } from "@playwright/test";
 import { buildApp, existingBuild, startApp, type AppServer } from "./app";
 import { launchBrowser, signIn, SESSION_COOKIE } from "./browser";
+import { closePlainBrowser } from "./plain-page";
 import { freePort } from "./ports";
 import { stopAll } from "./proc";
 import { startRoomServer, type RoomServerProcess } from "./room-server";
@@ -119,7 +120,7 @@ export class BenchContext {
   async close(): Promise<void> {
     const browser = this.browserPromise;
     this.browserPromise = null;
-    await Promise.allSettled([browser?.then((b) => b.close())]);
+    await Promise.allSettled([browser?.then((b) => b.close()), closePlainBrowser()]);
     await this.releaseServers();
     await stopAll();
   }
