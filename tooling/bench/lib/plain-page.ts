@@ -18,6 +18,15 @@ import type { BenchContext } from "./context";
 
 type Params = Record<string, unknown>;
 
+const PLAYWRIGHT_SCHEDULING_ARGS = [
+  "--disable-background-timer-throttling",
+  "--disable-backgrounding-occluded-windows",
+  "--disable-renderer-backgrounding",
+  "--disable-ipc-flooding-protection",
+  "--disable-hang-monitor",
+  "--disable-field-trial-config",
+];
+
 interface Pending {
   resolve: (result: Params) => void;
   reject: (error: Error) => void;
@@ -47,7 +56,15 @@ class PlainBrowser {
     if (!executable) throw new Error("the plain page needs a system Chromium (apt-get install chromium)");
     const child = spawn(
       executable,
-      [...SYSTEM_CHROMIUM_ARGS, "--headless", "--remote-debugging-port=0", "--hide-scrollbars", "about:blank"],
+      [
+        ...SYSTEM_CHROMIUM_ARGS,
+        // As Playwright launches it: a page the bench does not look at is not treated as a background page.
+        ...PLAYWRIGHT_SCHEDULING_ARGS,
+        "--headless",
+        "--remote-debugging-port=0",
+        "--hide-scrollbars",
+        "about:blank",
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     const endpoint = await new Promise<string>((resolve, reject) => {
