@@ -178,7 +178,7 @@ function turnFor(
   let turn = next.turns[index];
   if (turn.turnId === null && !next.turns.some((other) => other.key === turnId))
     turn = { ...turn, turnId, key: turnId };
-  if (next.phase === "loading" && !next.replayed.includes(turnId)) {
+  if (next.phase === "loading" && next.replayed.at(-1) !== turnId && !next.replayed.includes(turnId)) {
     turn = { ...turn, items: [], steers: [], error: null, stopped: false };
     next = { ...next, replayed: [...next.replayed, turnId].slice(-LIMITS.turns) };
   }

@@ -6,6 +6,15 @@ import { EMPTY_AGENT_STATE, type AgentTurnState } from "@/features/agents/turn/t
 const MAX_AGENTS = 20;
 /** Events queued before a flush is forced, so a flood cannot grow the queue. */
 const MAX_QUEUED = 2000;
+/**
+ * While a thread's history replays, its view shows "Loading the history…",
+ * not the turns (turns-on-screen.ts): the replayed events are applied every
+ * frame but the views hear of them at most this often. A 500-turn replay is
+ * about 1,500 events over ~0.7 s, and rendering the tab every frame of it
+ * cost the page ~100 ms it needed for the replay itself
+ * (tooling/bench/agent-long-history.ts). thread.loaded is shown at once.
+ */
+export const REPLAY_PUBLISH_MS = 250;
 
 export interface TurnStore {
   agents: Readonly<Record<string, AgentTurnState>>;
@@ -41,6 +50,15 @@ function reduceAll(agents: Readonly<Record<string, AgentTurnState>>, batch: { ag
   return next;
 }
 
+/** An event of this batch belongs to a thread whose history is still replaying. */
+function replayIn(batch: { agent: string; action: TurnAction }[], agents: Readonly<Record<string, AgentTurnState>>) {
+  return batch.some(({ agent, action }) => {
+    if (action.type !== "event" || !("thread_id" in action.event)) return false;
+    const threadId = action.event.thread_id;
+    return typeof threadId === "string" && agents[agent]?.open[threadId]?.phase === "loading";
+  });
+}
+
 function schedule(flush: () => void) {
   if (typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(flush);
   // Hidden tabs get no animation frames; keep up anyway, more slowly.
@@ -51,21 +69,39 @@ function schedule(flush: () => void) {
 export function createTurnStore() {
   let queue: { agent: string; action: TurnAction }[] = [];
   let scheduled = false;
+  /** Applied, not yet published: replayed history within REPLAY_PUBLISH_MS of the last publication. */
+  let held: Readonly<Record<string, AgentTurnState>> | null = null;
+  let heldTimer: ReturnType<typeof setTimeout> | null = null;
+  let publishedAt = Number.NEGATIVE_INFINITY;
 
   return createStore<TurnStore>((set, get) => {
+    const publish = () => {
+      if (heldTimer !== null) clearTimeout(heldTimer);
+      heldTimer = null;
+      const agents = held;
+      held = null;
+      publishedAt = performance.now();
+      if (agents && agents !== get().agents) set({ agents });
+    };
     const flush = () => {
       scheduled = false;
       if (queue.length === 0) return;
       const batch = queue;
       queue = [];
-      const agents = reduceAll(get().agents, batch);
-      if (agents !== get().agents) set({ agents });
+      const current = held ?? get().agents;
+      const agents = reduceAll(current, batch);
+      if (agents === current) return;
+      held = agents;
+      const wait = publishedAt + REPLAY_PUBLISH_MS - performance.now();
+      if (wait > 0 && replayIn(batch, agents)) heldTimer ??= setTimeout(publish, wait);
+      else publish();
     };
     return {
       agents: {},
       selected: {},
       dispatch: (agent, action) => {
         flush();
+        publish();
         const agents = reduceAll(get().agents, [{ agent, action }]);
         if (agents !== get().agents) set({ agents });
       },

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { buildAgentEvent, buildClientRequest } from "@/lib/shared/agent-turn/build";
+import { parseAgentEvent, parseClientRequest } from "@/lib/shared/agent-turn/parse";
+import type { TurnAction } from "@/features/agents/turn/thread-store";
+import { REPLAY_PUBLISH_MS, createTurnStore } from "@/features/agents/turn/turn-store";
+
+// How often the views hear of the store: every flush for a live chat, at most
+// every REPLAY_PUBLISH_MS while a thread's history replays, at once when it is loaded.
+
+const AGENT = "assistant";
+
+function event(raw: unknown): TurnAction {
+  const parsed = parseAgentEvent(raw);
+  if (!parsed) throw new Error(`not an event: ${JSON.stringify(raw)}`);
+  return { type: "event", event: parsed };
+}
+
+function openRequest(thread: string): TurnAction {
+  const parsed = parseClientRequest(
+    buildClientRequest("meshagent.agent.thread.open", { thread_id: thread, load: true, message_id: `o-${thread}` }),
+  );
+  return { type: "request", request: { ...parsed!, message_id: parsed!.message_id! } };
+}
+
+const delta = (thread: string, turn: string, text: string) =>
+  event(buildAgentEvent("meshagent.agent.text_content.delta", { thread_id: thread, turn_id: turn, item_id: "i", text }));
+const loaded = (thread: string) =>
+  event(buildAgentEvent("meshagent.agent.thread.loaded", { thread_id: thread, source_message_id: `o-${thread}` }));
+
+describe("the turn store's publications", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function watched() {
+    const store = createTurnStore();
+    const published: number[] = [];
+    store.subscribe(() => published.push(performance.now()));
+    return { store, published };
+  }
+
+  it("tells the views of a replaying history at most every REPLAY_PUBLISH_MS, and of thread.loaded at once", async () => {
+    const { store, published } = watched();
+    store.getState().dispatch(AGENT, openRequest("t1"));
+    expect(store.getState().agents[AGENT]!.open.t1!.phase).toBe("loading");
+    const opened = published.length;
+
+    // 2 s of replay, an event every 10 ms: one turn per 100 ms.
+    for (let i = 0; i < 200; i++) {
+      store.getState().queueEvent(AGENT, delta("t1", `turn-${Math.floor(i / 10)}`, `${i} `));
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    const during = published.length - opened;
+    expect(during).toBeGreaterThan(0);
+    expect(during).toBeLessThanOrEqual(Math.ceil(2000 / REPLAY_PUBLISH_MS) + 1);
+    for (let i = 1; i < published.length - opened; i++)
+      expect(published[opened + i]! - published[opened + i - 1]!).toBeGreaterThanOrEqual(REPLAY_PUBLISH_MS - 1);
+
+    // The end of the replay is on screen with the next flush, with every turn, not after the pause.
+    const before = published.length;
+    const at = performance.now();
+    store.getState().queueEvent(AGENT, loaded("t1"));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(published.length).toBe(before + 1);
+    expect(published.at(-1)! - at).toBeLessThanOrEqual(100);
+    const thread = store.getState().agents[AGENT]!.open.t1!;
+    expect(thread.phase).toBe("ready");
+    expect(thread.turns).toHaveLength(20);
+  });
+
+  it("publishes a live chat's events every flush", async () => {
+    const { store, published } = watched();
+    store.getState().dispatch(AGENT, openRequest("t2"));
+    store.getState().queueEvent(AGENT, loaded("t2"));
+    await vi.advanceTimersByTimeAsync(100);
+    const ready = published.length;
+    for (let i = 0; i < 10; i++) {
+      store.getState().queueEvent(AGENT, delta("t2", "live", `${i} `));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(published.length - ready).toBe(10);
+  });
+
+  it("applies a request of ours on top of replayed events it still holds", async () => {
+    const { store } = watched();
+    store.getState().dispatch(AGENT, openRequest("t3"));
+    store.getState().queueEvent(AGENT, delta("t3", "old", "a"));
+    await vi.advanceTimersByTimeAsync(100);
+    store.getState().queueEvent(AGENT, delta("t3", "old", "b"));
+    await vi.advanceTimersByTimeAsync(100); // held: within REPLAY_PUBLISH_MS of the last publication
+    store.getState().dispatch(AGENT, openRequest("t4"));
+    const t3 = store.getState().agents[AGENT]!.open.t3!;
+    expect(t3.turns[0]!.items[0]).toMatchObject({ kind: "text", text: "ab" });
+    expect(store.getState().agents[AGENT]!.open.t4!.phase).toBe("loading");
+  });
+});
