@@ -114,6 +114,20 @@ export class PlainPage {
     private readonly contextId: string,
   ) {}
 
+  /** A blank page in a fresh browser context (no session), for scripts the bench runs in it. */
+  static async blank(): Promise<PlainPage> {
+    shared ??= PlainBrowser.launch();
+    const browser = await shared;
+    const { browserContextId } = (await browser.send("Target.createBrowserContext")) as { browserContextId: string };
+    const { targetId } = (await browser.send("Target.createTarget", { url: "about:blank", browserContextId })) as {
+      targetId: string;
+    };
+    const { sessionId } = (await browser.send("Target.attachToTarget", { targetId, flatten: true })) as {
+      sessionId: string;
+    };
+    return new PlainPage(browser, sessionId, browserContextId);
+  }
+
   /** A fresh browser context signed in as the bench user, on `path` of the app, with `initScripts` run before the page's own. */
   static async open(ctx: BenchContext, path: string, initScripts: string[] = []): Promise<PlainPage> {
     shared ??= PlainBrowser.launch();
