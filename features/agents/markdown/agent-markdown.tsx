@@ -63,6 +63,9 @@ const CONTROLS = {
 } as const;
 
 const PLUGINS = { code: codeHighlighter };
+// Constants, not literals in the JSX: Streamdown puts these in a context that every code block and table of the
+// answer reads, so a new object per render re-rendered all of them on every paint of a streaming answer.
+const LINK_SAFETY = { enabled: false };
 
 export function AgentMarkdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
   return (
@@ -73,7 +76,7 @@ export function AgentMarkdown({ text, streaming = false }: { text: string; strea
       components={COMPONENTS}
       controls={CONTROLS}
       plugins={PLUGINS}
-      linkSafety={{ enabled: false }}
+      linkSafety={LINK_SAFETY}
       isAnimating={streaming}
       lineNumbers={false}
     >
