@@ -23,7 +23,9 @@ function openRequest(thread: string): TurnAction {
 }
 
 const delta = (thread: string, turn: string, text: string) =>
-  event(buildAgentEvent("meshagent.agent.text_content.delta", { thread_id: thread, turn_id: turn, item_id: "i", text }));
+  event(
+    buildAgentEvent("meshagent.agent.text_content.delta", { thread_id: thread, turn_id: turn, item_id: "i", text }),
+  );
 const loaded = (thread: string) =>
   event(buildAgentEvent("meshagent.agent.thread.loaded", { thread_id: thread, source_message_id: `o-${thread}` }));
 
