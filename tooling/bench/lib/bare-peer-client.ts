@@ -32,8 +32,15 @@ async function join(): Promise<void> {
   const { url, jwt } = (window as unknown as { __benchPeer: { url: string; jwt: string } }).__benchPeer;
   const client = new RoomClient({ protocol: new Protocol({ channel: new WebSocketProtocolChannel({ url, jwt }) }) });
   const started = client.start({ onDone: () => {}, onError: () => {} });
-  // As the room page does; with the default Blob frames each message would cost a blob read.
-  if (FRAMES === "arraybuffer") receiveFramesAsArrayBuffers(client);
+  // As the room page does (once the socket exists and is still connecting); with the default Blob frames each
+  // message costs a blob read. start() opens the socket a few microtasks in, so no frame can arrive before this.
+  if (FRAMES === "arraybuffer") {
+    const channel = (client.protocol as unknown as { channel?: { webSocket?: unknown } }).channel;
+    for (let i = 0; i < 100 && !channel?.webSocket; i++) await Promise.resolve();
+    receiveFramesAsArrayBuffers(client);
+    if (!(channel?.webSocket instanceof WebSocket) || channel.webSocket.binaryType !== "arraybuffer")
+      throw new Error("the bare peer's socket still receives Blobs");
+  }
   await started;
   await client.messaging.enable();
   client.messaging.on("message", (event: RoomMessageEvent) => {
