@@ -18,12 +18,12 @@ import { PlainPage } from "./lib/plain-page";
 import {
   ANSWER_SELECTOR,
   appeared,
-  AGENT_NAME,
   armTextProbe,
   pageClockOffset,
   pageFrames,
   pageLongTasks,
-  PAGE_PROBES,
+  openPlainAgentsTab,
+  PLAIN_COMPOSER,
   type ProbedPage,
   sendFromPage,
   startCpuProfile,
@@ -145,16 +145,11 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
         { start: () => startCpuProfile(p) },
       );
     // The same answer in a page Playwright does not instrument (lib/plain-page.ts): what a person's browser does.
-    const plain = await PlainPage.open(ctx, `/rooms/${ROOM}`, [PAGE_PROBES]);
-    await plain.click(
-      `[...document.querySelectorAll('[role="tab"]')].find((tab) => tab.textContent.trim().startsWith("Agents"))`,
-    );
-    const composer = `document.getElementById("agent-input-${AGENT_NAME}")`;
-    await plain.waitFor(composer, 30_000, "the plain page's composer");
+    const plain = await openPlainAgentsTab(ctx, ROOM);
     const plainRun = () =>
       run(
         plain,
-        (text) => plain.typeAndEnter(composer, text),
+        (text) => plain.typeAndEnter(PLAIN_COMPOSER, text),
         () =>
           plain.waitFor(
             `![...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Stop")`,

@@ -16,7 +16,6 @@ import { createOfflineTurnBrain } from "../../agent/turn/offline-turn";
 import { runAlone } from "./lib/alone";
 import {
   appeared,
-  ANSWER_SELECTOR,
   armTextProbe,
   benchNow,
   openAgentsTab,
@@ -24,7 +23,7 @@ import {
   startBenchAgent,
   startCpuProfile,
   startTrace,
-  PAGE_PROBES,
+  openPlainAgentsTab,
 } from "./lib/agents-page";
 import { PlainPage } from "./lib/plain-page";
 import { BENCH_USER, type BenchContext } from "./lib/context";
@@ -95,20 +94,15 @@ export async function agentLongHistory(ctx: BenchContext): Promise<Omit<BenchRes
     let profiledPlain = 0;
     const plainOpen = async (): Promise<{ ms: number; lastFrameMs: number }> => {
       await plain?.close();
-      plain = await PlainPage.open(ctx, `/rooms/${ROOM}`, [PAGE_PROBES]);
-      await plain.click(
-        `[...document.querySelectorAll('[role="tab"]')].find((tab) => tab.textContent.trim().startsWith("Agents"))`,
-      );
+      plain = await openPlainAgentsTab(ctx, ROOM);
       const item = `[...document.querySelectorAll('[data-testid="thread-item"]')].find((item) => item.textContent.includes(${JSON.stringify(THREAD)}))`;
       await plain.waitFor(item, 30_000, "the thread in the Agents tab");
-      await plain.evaluate(
-        `window.__benchArm(${JSON.stringify(ANSWER_SELECTOR)}, ${JSON.stringify(`history ${TURNS}`)}, 0)`,
-      );
+      await armTextProbe(plain, `history ${TURNS}`, 0);
       const profiler = PROFILE && profiledPlain++ === 1 ? await plain.startCpuProfile() : null;
       const clicked = await plain.click(item);
-      const shown = await withTimeout(plain.evaluate<number>("window.__benchTextAt"), 60_000, "the newest turn");
+      const shown = await withTimeout(appeared(plain), 60_000, "the newest turn");
       await profiler?.stop(`${PROFILE}.plain`);
-      const last = await plain.evaluate<number>("window.__benchFrames.last");
+      const { last } = await pageFrames(plain);
       return { ms: shown - clicked, lastFrameMs: last - clicked };
     };
     const bareOpen = async (): Promise<number> => {

@@ -100,10 +100,10 @@ export function createTurnStore() {
       agents: {},
       selected: {},
       dispatch: (agent, action) => {
+        // On top of everything queued or held, published together in one update.
         flush();
+        held = reduceAll(held ?? get().agents, [{ agent, action }]);
         publish();
-        const agents = reduceAll(get().agents, [{ agent, action }]);
-        if (agents !== get().agents) set({ agents });
       },
       queueEvent: (agent, action) => {
         queue.push({ agent, action });

@@ -210,6 +210,19 @@ function evaluateIn<T>(page: ProbedPage, expression: string): Promise<T> {
   return page instanceof PlainPage ? page.evaluate<T>(expression) : (page.evaluate(expression) as Promise<T>);
 }
 
+/** The composer of the demo agent's chat, as an expression a plain page evaluates. */
+export const PLAIN_COMPOSER = `document.getElementById("agent-input-${AGENT_NAME}")`;
+
+/** The same as openAgentsTab, in a page Playwright does not instrument (lib/plain-page.ts). */
+export async function openPlainAgentsTab(ctx: BenchContext, room: string): Promise<PlainPage> {
+  const page = await PlainPage.open(ctx, `/rooms/${room}`, [PAGE_PROBES]);
+  await page.click(
+    `[...document.querySelectorAll('[role="tab"]')].find((tab) => tab.textContent.trim().startsWith("Agents"))`,
+  );
+  await page.waitFor(PLAIN_COMPOSER, 30_000, "the Agents tab's composer");
+  return page;
+}
+
 /** How the page's room socket received its frames so far; `last`: when the newest arrived (page clock). */
 export async function pageFrames(page: ProbedPage): Promise<{ arrayBuffer: number; blob: number; last: number }> {
   return evaluateIn(page, "window.__benchFrames");
