@@ -43,9 +43,9 @@ const DELTAS = 1500;
 const LONG_TASK_MS = 50;
 const TARGET_RATIO = 1.1;
 const ROOM = "bench-long-answer";
-/** BENCH_LONG_ANSWER_PROFILE=<file>: a Chrome DevTools CPU profile of the page during the last run (open it in DevTools). */
+/** BENCH_LONG_ANSWER_PROFILE=<file>: a Chrome DevTools CPU profile of the plain page during the last run (open it in DevTools), and of Playwright's page beside it (`<file>.playwright.json`). */
 const PROFILE = process.env.BENCH_LONG_ANSWER_PROFILE;
-/** BENCH_LONG_ANSWER_TRACE=<file>: a Chromium performance trace of the page during every run (the last run's is kept). */
+/** BENCH_LONG_ANSWER_TRACE=<file>: a Chromium performance trace of the plain page during every run (the last run's is kept), and of Playwright's page beside it (`<file>.playwright.json`). */
 const TRACE = process.env.BENCH_LONG_ANSWER_TRACE;
 
 /** One section of the answer: what a model writes in a long technical reply. */
@@ -107,7 +107,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
       p: ProbedPage,
       send: (text: string) => Promise<void>,
       idle: () => Promise<void>,
-      profile: { start: () => Promise<{ stop: (file: string) => Promise<void> } | null> } | null,
+      profile: () => Promise<{ stop: (file: string) => Promise<void> }>,
     ) => {
       const marker = `END${++n}X`;
       const { times, chunks, chars } = armModel(marker);
@@ -115,11 +115,17 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
         ? p.evaluate<number>(`document.querySelectorAll(${JSON.stringify(ANSWER_SELECTOR)}).length`)
         : p.locator(ANSWER_SELECTOR).count());
       await armTextProbe(p, marker, before);
-      const profiler = PROFILE && profile ? await profile.start() : null; // every run; the last one's is kept
-      const tracer = TRACE && !(p instanceof PlainPage) ? await startTrace(p, TRACE) : null;
+      const profiler = PROFILE ? await profile() : null; // every run; the last one's is kept
+      // The plain page's trace goes to TRACE, Playwright's page's beside it (.playwright.json).
+      const tracer = !TRACE
+        ? null
+        : p instanceof PlainPage
+          ? await p.startTrace(TRACE)
+          : await startTrace(p, TRACE.replace(/(\.json)?$/, ".playwright.json"));
       await send(`a long answer please (${n})`);
       const shownInPage = await withTimeout(appeared(p), 120_000, "the last word on screen");
-      if (profiler && PROFILE) await profiler.stop(PROFILE);
+      if (profiler && PROFILE)
+        await profiler.stop(p instanceof PlainPage ? PROFILE : PROFILE.replace(/(\.json)?$/, ".playwright.json"));
       await tracer?.stop();
       const { offsetMs } = await pageClockOffset(p);
       const lastWord = shownInPage - offsetMs;
@@ -142,7 +148,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
         p,
         (text) => sendFromPage(p, text),
         () => p.getByRole("button", { name: "Stop" }).waitFor({ state: "hidden", timeout: 30_000 }),
-        { start: () => startCpuProfile(p) },
+        () => startCpuProfile(p),
       );
     // The same answer in a page Playwright does not instrument (lib/plain-page.ts): what a person's browser does.
     const plain = await openPlainAgentsTab(ctx, ROOM);
@@ -156,7 +162,7 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
             30_000,
             "the plain page's turn to end",
           ),
-        null,
+        () => plain.startCpuProfile(),
       );
 
     const bareRun = async (client: TurnClient) => {

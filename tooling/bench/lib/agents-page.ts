@@ -16,7 +16,7 @@ import { silenceSdkResponseLogs } from "../../../agent/sdk-noise";
 import { createModelTurnBrain } from "../../../agent/turn/model-turn";
 import { CONNECTED_SELECTOR } from "./browser";
 import { BENCH_USER, type BenchContext } from "./context";
-import { PlainPage } from "./plain-page";
+import { PlainPage, TRACE_CATEGORIES } from "./plain-page";
 import { TurnClient } from "./turn-client";
 
 export const AGENT_NAME = "assistant";
@@ -278,14 +278,7 @@ export async function startTrace(page: Page, file: string) {
   if (!browser) throw new Error("tracing needs a launched browser");
   await browser.startTracing(page, {
     path: file,
-    categories: [
-      "toplevel",
-      "devtools.timeline",
-      "disabled-by-default-devtools.timeline",
-      "v8.execute",
-      "blink.user_timing",
-      "disabled-by-default-v8.gc",
-    ],
+    categories: TRACE_CATEGORIES,
   });
   return { stop: () => browser.stopTracing() };
 }

@@ -27,6 +27,16 @@ const PLAYWRIGHT_SCHEDULING_ARGS = [
   "--disable-field-trial-config",
 ];
 
+/** What a page's performance trace records: its tasks and what they did (script, style, layout, paint, GC). */
+export const TRACE_CATEGORIES = [
+  "toplevel",
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "v8.execute",
+  "blink.user_timing",
+  "disabled-by-default-v8.gc",
+];
+
 interface Pending {
   resolve: (result: Params) => void;
   reject: (error: Error) => void;
@@ -36,14 +46,27 @@ interface Pending {
 class PlainBrowser {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Waiting for a DevTools event by method name (the first one that comes resolves). */
+  private readonly awaited = new Map<string, (params: Params) => void>();
 
   private constructor(
     private readonly process: ChildProcess,
     private readonly socket: WebSocket,
   ) {
     socket.on("message", (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: Params; error?: { message: string } };
-      if (message.id === undefined) return;
+      const message = JSON.parse(String(data)) as {
+        id?: number;
+        method?: string;
+        params?: Params;
+        result?: Params;
+        error?: { message: string };
+      };
+      if (message.id === undefined) {
+        const waiter = message.method ? this.awaited.get(message.method) : undefined;
+        this.awaited.delete(message.method ?? "");
+        waiter?.(message.params ?? {});
+        return;
+      }
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.error) waiting?.reject(new Error(`DevTools: ${message.error.message}`));
@@ -90,6 +113,10 @@ class PlainBrowser {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
+  event(method: string): Promise<Params> {
+    return new Promise((resolve) => this.awaited.set(method, resolve));
   }
 
   close() {
@@ -223,6 +250,37 @@ export class PlainPage {
         const { profile } = await this.send("Profiler.stop");
         writeFileSync(file, JSON.stringify(profile));
         await this.send("Profiler.disable");
+      },
+    };
+  }
+
+  /**
+   * A Chromium performance trace from now until `stop()`, written to `file` (open it in DevTools' Performance
+   * panel, or read its long tasks with trace-long-tasks.ts). It records the whole plain browser: trace one page
+   * at a time.
+   */
+  async startTrace(file: string) {
+    await this.browser.send("Tracing.start", {
+      transferMode: "ReturnAsStream",
+      traceConfig: { includedCategories: TRACE_CATEGORIES },
+    });
+    return {
+      stop: async () => {
+        const complete = this.browser.event("Tracing.tracingComplete");
+        await this.browser.send("Tracing.end");
+        const { stream } = (await complete) as { stream: string };
+        const parts: string[] = [];
+        for (;;) {
+          const { data, eof, base64Encoded } = (await this.browser.send("IO.read", { handle: stream })) as {
+            data: string;
+            eof: boolean;
+            base64Encoded?: boolean;
+          };
+          parts.push(base64Encoded ? Buffer.from(data, "base64").toString("utf8") : data);
+          if (eof) break;
+        }
+        await this.browser.send("IO.close", { handle: stream });
+        writeFileSync(file, parts.join(""));
       },
     };
   }

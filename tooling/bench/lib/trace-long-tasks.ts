@@ -52,11 +52,15 @@ function main() {
   const min = Number(rest[rest.indexOf("--min") + 1] ?? 50) || 50;
   const raw = JSON.parse(readFileSync(file, "utf8")) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(raw) ? raw : raw.traceEvents;
-  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain");
-  if (!main) throw new Error("no renderer main thread in the trace");
-  const onMain = events
-    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.dur !== undefined)
+  // A browser's trace holds every renderer (blank pages, workers' hosts): the page is the busiest main thread.
+  const mains = events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const slices = (thread: TraceEvent) =>
+    events.filter((e) => e.pid === thread.pid && e.tid === thread.tid && e.ph === "X" && e.dur !== undefined);
+  const onMain = mains
+    .map(slices)
+    .reduce<TraceEvent[]>((busiest, thread) => (thread.length > busiest.length ? thread : busiest), [])
     .sort((a, b) => a.ts - b.ts);
+  if (onMain.length === 0) throw new Error("no renderer main thread in the trace");
   const tasks = onMain.filter((e) => e.name === "RunTask" && e.dur! >= min * 1000);
   console.log(`${tasks.length} tasks >= ${min} ms on the renderer's main thread`);
   const total = new Map<string, { count: number; us: number }>();
