@@ -1,8 +1,7 @@
 "use client";
 
-import { useMemo } from "react";
+import { useDeferredValue, useMemo } from "react";
 import { AgentMarkdown } from "@/features/agents/markdown/agent-markdown";
-import { usePacedText } from "@/features/agents/turn/use-paced-text";
 import { cn } from "@/lib/cn";
 
 /** An agent's text, as markdown in a bubble; `streaming` while more of it is still arriving. */
@@ -15,9 +14,12 @@ export function AgentReplyBubble({
   streaming?: boolean;
   className?: string;
 }) {
-  const painted = usePacedText(text, streaming);
-  // The same element while the painted text stands still: React skips the markdown between paints.
-  const markdown = useMemo(() => <AgentMarkdown text={painted} streaming={streaming} />, [painted, streaming]);
+  // A new text is painted in a deferred render: React renders the markdown block by block, yielding to the browser
+  // in between, so a long answer never holds the page for one long task (the store paces a streaming text, so
+  // such a render is rarely overtaken: turn-store.ts). A first render is not deferred: history shows at once.
+  const shown = useDeferredValue(text);
+  // The same element while the text stands still: React skips the markdown when only the rest of the turn changed.
+  const markdown = useMemo(() => <AgentMarkdown text={shown} streaming={streaming} />, [shown, streaming]);
   return (
     <div
       data-testid="chat-bubble"

@@ -66,6 +66,11 @@ const PLUGINS = { code: codeHighlighter };
 // Constants, not literals in the JSX: Streamdown puts these in a context that every code block and table of the
 // answer reads, so a new object per render re-rendered all of them on every paint of a streaming answer.
 const LINK_SAFETY = { enabled: false };
+// No height cap (Streamdown's default is 400 px for code, 300 px for tables): a capped block is a scroll box of its
+// own, which Streamdown keeps scrolled to its end while the answer streams by reading its height every frame, a
+// forced layout per table and code block (20-60 ms frames in a long answer); and a person reads the whole answer
+// in the thread's one scroll.
+const NO_MAX_HEIGHT = 0;
 
 export function AgentMarkdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
   return (
@@ -77,6 +82,8 @@ export function AgentMarkdown({ text, streaming = false }: { text: string; strea
       controls={CONTROLS}
       plugins={PLUGINS}
       linkSafety={LINK_SAFETY}
+      codeBlockMaxHeight={NO_MAX_HEIGHT}
+      tableMaxHeight={NO_MAX_HEIGHT}
       isAnimating={streaming}
       lineNumbers={false}
     >

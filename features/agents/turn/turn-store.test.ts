@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildAgentEvent, buildClientRequest } from "@/lib/shared/agent-turn/build";
 import { parseAgentEvent, parseClientRequest } from "@/lib/shared/agent-turn/parse";
 import type { TurnAction } from "@/features/agents/turn/thread-store";
-import { REPLAY_PUBLISH_MS, createTurnStore } from "@/features/agents/turn/turn-store";
+import { REPLAY_PUBLISH_MS, createTurnStore, paceMs } from "@/features/agents/turn/turn-store";
 
 // How often the views hear of the store: every flush for a live chat, at most
-// every REPLAY_PUBLISH_MS while a thread's history replays, at once when it is loaded.
+// every REPLAY_PUBLISH_MS while a thread's history replays, at once when it is
+// loaded; a long streaming text at most every paceMs(its turn's size).
 
 const AGENT = "assistant";
 
@@ -26,6 +27,8 @@ const delta = (thread: string, turn: string, text: string) =>
   event(
     buildAgentEvent("meshagent.agent.text_content.delta", { thread_id: thread, turn_id: turn, item_id: "i", text }),
   );
+const ended = (thread: string, turn: string) =>
+  event(buildAgentEvent("meshagent.agent.text_content.ended", { thread_id: thread, turn_id: turn, item_id: "i" }));
 const loaded = (thread: string) =>
   event(buildAgentEvent("meshagent.agent.thread.loaded", { thread_id: thread, source_message_id: `o-${thread}` }));
 
@@ -93,5 +96,56 @@ describe("the turn store's publications", () => {
     const t3 = store.getState().agents[AGENT]!.open.t3!;
     expect(t3.turns[0]!.items[0]).toMatchObject({ kind: "text", text: "ab" });
     expect(store.getState().agents[AGENT]!.open.t4!.phase).toBe("loading");
+  });
+
+  it("tells the views of a long streaming text at its pace, and of anything else at once", async () => {
+    const { store, published } = watched();
+    store.getState().dispatch(AGENT, openRequest("t5"));
+    store.getState().queueEvent(AGENT, loaded("t5"));
+    await vi.advanceTimersByTimeAsync(100);
+    // The first words of an answer (a new item) are published with the next flush, however long they are.
+    let before = published.length;
+    store.getState().queueEvent(AGENT, delta("t5", "long", "x".repeat(30_000)));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(published.length).toBe(before + 1);
+    expect(paceMs(store.getState().agents[AGENT]!.open.t5!.turns[0]!.chars)).toBe(150);
+
+    // 2 s more of it, a delta every 10 ms: the views hear of it at most every 150 ms, with all of it so far.
+    before = published.length;
+    for (let i = 0; i < 200; i++) {
+      store.getState().queueEvent(AGENT, delta("t5", "long", "y"));
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    const during = published.slice(before);
+    expect(during.length).toBeGreaterThan(5);
+    expect(during.length).toBeLessThanOrEqual(Math.ceil(2000 / 150) + 1);
+    for (let i = 1; i < during.length; i++) expect(during[i]! - during[i - 1]!).toBeGreaterThanOrEqual(149);
+
+    // The text's end is published with the next flush, not after a pause, with every delta.
+    let done = Number.NaN;
+    const unsubscribe = store.subscribe((state) => {
+      const item = state.agents[AGENT]!.open.t5!.turns[0]!.items[0]!;
+      if (item.kind === "text" && item.done) done = performance.now();
+    });
+    const at = performance.now();
+    store.getState().queueEvent(AGENT, ended("t5", "long"));
+    await vi.advanceTimersByTimeAsync(100);
+    unsubscribe();
+    expect(done - at).toBeLessThanOrEqual(100);
+    const item = store.getState().agents[AGENT]!.open.t5!.turns[0]!.items[0]!;
+    expect(item).toMatchObject({ kind: "text", done: true, text: "x".repeat(30_000) + "y".repeat(200) });
+  });
+});
+
+describe("paceMs", () => {
+  it("publishes a short streaming text at once, a long one less often, never slower than 150 ms", () => {
+    // 16.1: the first words of an answer are painted at once
+    expect(paceMs(0)).toBe(0);
+    expect(paceMs(199)).toBe(0);
+    expect(paceMs(2_000)).toBe(10);
+    expect(paceMs(10_000)).toBe(50);
+    expect(paceMs(30_000)).toBe(150);
+    // the answer keeps moving however long it gets
+    expect(paceMs(1_000_000)).toBe(150);
   });
 });

@@ -16,13 +16,29 @@ const MAX_QUEUED = 2000;
  */
 export const REPLAY_PUBLISH_MS = 250;
 
+/** The longest pause between two publications of a streaming text. */
+const MAX_PACE_MS = 150;
+
+/**
+ * How long the views may wait to hear that a streaming text grew: not at all
+ * while it is short, longer as it grows, because each paint of an answer
+ * splits and lays out its whole markdown again. About one millisecond per 200
+ * characters of the turn, at most 150 ms. Until it is published, nothing on
+ * the page renders for the stream, so a paint of the answer (a deferred,
+ * interruptible render: agent-reply-bubble.tsx) runs to its end instead of
+ * starting over at every frame.
+ */
+export function paceMs(length: number): number {
+  return Math.min(MAX_PACE_MS, Math.floor(length / 200));
+}
+
 export interface TurnStore {
   agents: Readonly<Record<string, AgentTurnState>>;
   /** The thread shown per agent: a thread id, or null for a new chat not started yet. */
   selected: Readonly<Record<string, string | null>>;
   /** Our own requests: applied at once, after any events still queued. */
   dispatch: (agent: string, action: TurnAction) => void;
-  /** The agent's events: applied together once per frame, so a fast stream renders once per frame. */
+  /** The agent's events: applied together once per frame; a streaming text is published at its pace (paceMs). */
   queueEvent: (agent: string, action: TurnAction) => void;
   select: (agent: string, thread: string | null) => void;
 }
@@ -59,6 +75,31 @@ function replayIn(batch: { agent: string; action: TurnAction }[], agents: Readon
   });
 }
 
+/**
+ * How long this batch may wait before the views hear of it: only a batch that
+ * just grows texts already on screen waits, paced by the largest turn it
+ * grows. Anything else (a new item, a turn or status change) is shown with
+ * the next frame, along with what was waiting.
+ */
+function streamingPace(
+  batch: { agent: string; action: TurnAction }[],
+  agents: Readonly<Record<string, AgentTurnState>>,
+) {
+  let chars = 0;
+  for (const { agent, action } of batch) {
+    if (action.type !== "event") return 0;
+    const { event } = action;
+    if (event.type !== "meshagent.agent.text_content.delta" && event.type !== "meshagent.agent.reasoning_content.delta")
+      return 0;
+    const turns = agents[agent]?.open[event.thread_id]?.turns ?? [];
+    let turn = null;
+    for (let i = turns.length - 1; i >= 0 && !turn; i--) if (turns[i]!.turnId === event.turn_id) turn = turns[i]!;
+    if (!turn || !turn.items.some((item) => item.id === event.item_id)) return 0;
+    chars = Math.max(chars, turn.chars);
+  }
+  return paceMs(chars);
+}
+
 function schedule(flush: () => void) {
   if (typeof document !== "undefined" && document.visibilityState === "visible") requestAnimationFrame(flush);
   // Hidden tabs get no animation frames; keep up anyway, more slowly.
@@ -69,7 +110,7 @@ function schedule(flush: () => void) {
 export function createTurnStore() {
   let queue: { agent: string; action: TurnAction }[] = [];
   let scheduled = false;
-  /** Applied, not yet published: replayed history within REPLAY_PUBLISH_MS of the last publication. */
+  /** Applied, not yet published: replayed history or a streaming text, within their pause since the last publication. */
   let held: Readonly<Record<string, AgentTurnState>> | null = null;
   let heldTimer: ReturnType<typeof setTimeout> | null = null;
   let publishedAt = Number.NEGATIVE_INFINITY;
@@ -92,8 +133,9 @@ export function createTurnStore() {
       const agents = reduceAll(current, batch);
       if (agents === current) return;
       held = agents;
-      const wait = publishedAt + REPLAY_PUBLISH_MS - performance.now();
-      if (wait > 0 && replayIn(batch, agents)) heldTimer ??= setTimeout(publish, wait);
+      const pause = Math.max(replayIn(batch, agents) ? REPLAY_PUBLISH_MS : 0, streamingPace(batch, current));
+      const wait = publishedAt + pause - performance.now();
+      if (wait > 0) heldTimer ??= setTimeout(publish, wait);
       else publish();
     };
     return {
