@@ -17,9 +17,11 @@ export function AgentReplyBubble({
   // A new text is painted in a deferred render: React renders the markdown block by block, yielding to the browser
   // in between, so a long answer never holds the page for one long task (the store paces a streaming text, so
   // such a render is rarely overtaken: turn-store.ts). A first render is not deferred: history shows at once.
+  // The end of the stream goes with its last words: Streamdown re-renders every code block and table when it ends.
   const shown = useDeferredValue(text);
+  const shownStreaming = useDeferredValue(streaming);
   // The same element while the text stands still: React skips the markdown when only the rest of the turn changed.
-  const markdown = useMemo(() => <AgentMarkdown text={shown} streaming={streaming} />, [shown, streaming]);
+  const markdown = useMemo(() => <AgentMarkdown text={shown} streaming={shownStreaming} />, [shown, shownStreaming]);
   return (
     <div
       data-testid="chat-bubble"
