@@ -91,9 +91,9 @@ function streamingPace(
     const { event } = action;
     if (event.type !== "meshagent.agent.text_content.delta" && event.type !== "meshagent.agent.reasoning_content.delta")
       return 0;
-    const turns = agents[agent]?.open[event.thread_id]?.turns ?? [];
-    let turn = null;
-    for (let i = turns.length - 1; i >= 0 && !turn; i--) if (turns[i]!.turnId === event.turn_id) turn = turns[i]!;
+    const turn = agents[agent]?.open[event.thread_id]?.turns.findLast(
+      (candidate) => candidate.turnId === event.turn_id,
+    );
     if (!turn || !turn.items.some((item) => item.id === event.item_id)) return 0;
     chars = Math.max(chars, turn.chars);
   }
