@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { buildAgentEvent, buildClientRequest } from "@/lib/shared/agent-turn/build";
 import { parseAgentEvent, parseClientRequest } from "@/lib/shared/agent-turn/parse";
 import type { TurnAction } from "@/features/agents/turn/thread-store";
@@ -85,6 +85,36 @@ describe("the turn store's publications", () => {
     expect(published.length - ready).toBe(10);
   });
 
+  it("paints a short answer's first words at once, then at most ten times a second", async () => {
+    // A visible page: the store flushes every animation frame (a hidden one, as in Node, every 100 ms).
+    vi.stubGlobal("document", { visibilityState: "visible" });
+    vi.stubGlobal("requestAnimationFrame", (frame: () => void) => setTimeout(frame, 16));
+    onTestFinished(() => void vi.unstubAllGlobals());
+    const { store, published } = watched();
+    store.getState().dispatch(AGENT, openRequest("t6"));
+    store.getState().queueEvent(AGENT, loaded("t6"));
+    await vi.advanceTimersByTimeAsync(100);
+    const ready = published.length;
+    const at = performance.now();
+    store.getState().queueEvent(AGENT, delta("t6", "short", "Hello"));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(published.length).toBe(ready + 1);
+    expect(published.at(-1)! - at).toBeLessThanOrEqual(20);
+
+    // 1 s of words, one every 10 ms: ten paints or fewer, 100 ms apart, the last with every word.
+    for (let i = 0; i < 100; i++) {
+      store.getState().queueEvent(AGENT, delta("t6", "short", " w"));
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    const during = published.slice(ready);
+    expect(during.length).toBeGreaterThanOrEqual(9);
+    expect(during.length).toBeLessThanOrEqual(12);
+    for (let i = 1; i < during.length; i++) expect(during[i]! - during[i - 1]!).toBeGreaterThanOrEqual(99);
+    const item = store.getState().agents[AGENT]!.open.t6!.turns[0]!.items[0]!;
+    expect(item).toMatchObject({ kind: "text", text: "Hello" + " w".repeat(100) });
+  });
+
   it("applies a request of ours on top of replayed events it still holds", async () => {
     const { store } = watched();
     store.getState().dispatch(AGENT, openRequest("t3"));
@@ -138,12 +168,13 @@ describe("the turn store's publications", () => {
 });
 
 describe("paceMs", () => {
-  it("publishes a short streaming text at once, a long one less often, never slower than 150 ms", () => {
+  it("publishes a text's first words at once, then ten times a second, a long one less often, never slower than 150 ms", () => {
     // 16.1: the first words of an answer are painted at once
     expect(paceMs(0)).toBe(0);
-    expect(paceMs(199)).toBe(0);
-    expect(paceMs(2_000)).toBe(10);
-    expect(paceMs(10_000)).toBe(50);
+    expect(paceMs(1)).toBe(100);
+    expect(paceMs(10_000)).toBe(100);
+    expect(paceMs(20_000)).toBe(100);
+    expect(paceMs(25_000)).toBe(125);
     expect(paceMs(30_000)).toBe(150);
     // the answer keeps moving however long it gets
     expect(paceMs(1_000_000)).toBe(150);
