@@ -6,12 +6,15 @@
  * 'longtask') between the model's first chunk and the last word on screen
  * (goal: none over 50 ms), and the time from the first chunk to the last
  * word on screen over the stream's own duration, first chunk to last (goal:
- * <= 1.1x). Same-run baseline, interleaved: a bare SDK client on the same
- * protocol receiving the same stream (first chunk -> its last delta).
+ * <= 1.1x). Same-run baseline, interleaved with the page's answers: a bare
+ * SDK client on the same protocol receiving the same stream (first chunk ->
+ * its last delta).
  *
  * Runnable alone: `npx tsx tooling/bench/agent-long-answer.ts [--skip-build]`.
  */
 
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
 import type { Page } from "@playwright/test";
 import { runAlone } from "./lib/alone";
 import { PlainPage } from "./lib/plain-page";
@@ -34,6 +37,7 @@ import type { BenchContext } from "./lib/context";
 import { median } from "./lib/stats";
 import { goal, row, type BenchResult } from "./lib/table";
 import type { TurnClient } from "./lib/turn-client";
+import { busiestThreads, threadTimes } from "./lib/proc-stats";
 import { withTimeout } from "../testing/wait";
 
 const RUNS = Number(process.env.BENCH_LONG_ANSWER_RUNS ?? 3);
@@ -175,13 +179,25 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
     ctx.log(`agent-long-answer: ${RUNS} runs each, ${DELTAS} deltas ${INTERVAL_MS} ms apart…`);
     const app: Awaited<ReturnType<typeof pageRun>>[] = [];
     const plainApp: Awaited<ReturnType<typeof pageRun>>[] = [];
+    // What the plain page's threads competed with: every thread's CPU over the plain runs, and how long each
+    // waited for a core (the tasks that pass 50 ms are mostly a main thread that was not running).
+    const threads: (ReturnType<typeof busiestThreads> & { wallS: number })[] = [];
     const base: Awaited<ReturnType<typeof bareRun>>[] = [];
+    // The plain page's answers first, each beside a baseline answer; Playwright's page's after them. Interleaved,
+    // the plain page's answer shared the 2 cores with Playwright's renderer collecting the garbage of the answer
+    // just before (a kernel scheduler trace caught its threads on both cores in the plain page's longest waits).
+    // One baseline answer first, not counted, so the agent, the model server and the room have run a long answer
+    // before the page's first (it used to follow Playwright's page's first).
+    await bareRun(bare);
     for (let i = 0; i < RUNS; i++) {
-      app.push(await pageRun(page));
+      const before = threadTimes();
+      const started = performance.now();
       plainApp.push(await plainRun());
+      threads.push({ ...busiestThreads(before, threadTimes(), 8), wallS: (performance.now() - started) / 1000 });
       base.push(await bareRun(bare));
     }
     await plain.close();
+    for (let i = 0; i < RUNS; i++) app.push(await pageRun(page));
     const frames = await pageFrames(page);
     const baseRatio = median(base.map((r) => r.ratio));
     const longTasks = (runs: typeof app) => {
@@ -238,13 +254,17 @@ export async function agentLongAnswer(ctx: BenchContext): Promise<Omit<BenchResu
         ),
       ],
       notes: [
-        `${RUNS} runs each, interleaved; ${app[0]?.chunks ?? DELTAS} chunks, ${app[0]?.chars ?? CHARS} characters, ${INTERVAL_MS} ms apart (the server's timers drift under load: the stream's measured duration is the baseline).`,
-        "App column: the room page in a Chromium that Playwright does not drive (lib/plain-page.ts: the bench speaks DevTools to it and enables no Network or Runtime domain), so no room frame is serialized for a driver; the Playwright rows are the same page driven by Playwright, interleaved.",
+        `${RUNS} runs each, the plain page's interleaved with the baseline's, then Playwright's page's; ${app[0]?.chunks ?? DELTAS} chunks, ${app[0]?.chars ?? CHARS} characters, ${INTERVAL_MS} ms apart (the server's timers drift under load: the stream's measured duration is the baseline).`,
+        "App column: the room page in a Chromium that Playwright does not drive (lib/plain-page.ts: the bench speaks DevTools to it and enables no Network or Runtime domain), so no room frame is serialized for a driver; the Playwright rows are the same page driven by Playwright, after the plain page's runs.",
         "Baseline column: a bare SDK client on the same protocol, first chunk -> its last text_content.delta. Long tasks: Chromium's PerformanceObserver 'longtask' (every entry is > 50 ms).",
         `The Playwright page's room socket frames: ${frames.arrayBuffer} as ArrayBuffer, ${frames.blob} as Blob.`,
         `Long tasks per run (ms), plain page: ${plainApp.map((r) => `[${r.longTasks.join(", ")}]`).join(" ")}; Playwright's page: ${app.map((r) => `[${r.longTasks.join(", ")}]`).join(" ")}`,
+        ...threads.map(
+          (run, i) =>
+            `Plain run ${i + 1}, the machine's threads (Linux /proc): ${run.totalCpuS.toFixed(1)} s of CPU in ${run.wallS.toFixed(1)} s on ${cpus().length} cores; busiest: ${run.top.join("; ")}`,
+        ),
       ],
-      details: { app, plainApp, base, frames },
+      details: { app, plainApp, base, frames, threads },
     };
   } finally {
     await session.close();
