@@ -43,6 +43,9 @@ export function paceMs(length: number): number {
   return Math.min(MAX_PACE_MS, Math.max(MIN_PACE_MS, Math.floor(length / 200)));
 }
 
+/** An action for one agent's state, waiting for the next flush. */
+type Queued = { agent: string; action: TurnAction };
+
 export interface TurnStore {
   agents: Readonly<Record<string, AgentTurnState>>;
   /** The thread shown per agent: a thread id, or null for a new chat not started yet. */
@@ -64,7 +67,7 @@ function withAgent(
   return { ...Object.fromEntries(kept), [name]: state };
 }
 
-function reduceAll(agents: Readonly<Record<string, AgentTurnState>>, batch: { agent: string; action: TurnAction }[]) {
+function reduceAll(agents: Readonly<Record<string, AgentTurnState>>, batch: Queued[]) {
   let next = agents;
   for (const { agent, action } of batch) {
     // An agent's events count only once the page has asked it something (its requests made its state):
@@ -78,7 +81,7 @@ function reduceAll(agents: Readonly<Record<string, AgentTurnState>>, batch: { ag
 }
 
 /** An event of this batch belongs to a thread whose history is still replaying. */
-function replayIn(batch: { agent: string; action: TurnAction }[], agents: Readonly<Record<string, AgentTurnState>>) {
+function replayIn(batch: Queued[], agents: Readonly<Record<string, AgentTurnState>>) {
   return batch.some(({ agent, action }) => {
     if (action.type !== "event" || !("thread_id" in action.event)) return false;
     const threadId = action.event.thread_id;
@@ -92,10 +95,7 @@ function replayIn(batch: { agent: string; action: TurnAction }[], agents: Readon
  * grows. Anything else (a new item, a turn or status change) is shown with
  * the next frame, along with what was waiting.
  */
-function streamingPace(
-  batch: { agent: string; action: TurnAction }[],
-  agents: Readonly<Record<string, AgentTurnState>>,
-) {
+function streamingPace(batch: Queued[], agents: Readonly<Record<string, AgentTurnState>>) {
   let chars = 0;
   for (const { agent, action } of batch) {
     if (action.type !== "event") return 0;
@@ -119,7 +119,7 @@ function schedule(flush: () => void) {
 
 /** Every turn-protocol agent's threads on this page: a room-scoped store (useRoomStore), so views come and go freely. */
 export function createTurnStore() {
-  let queue: { agent: string; action: TurnAction }[] = [];
+  let queue: Queued[] = [];
   let scheduled = false;
   /** Applied, not yet published: replayed history or a streaming text, within their pause since the last publication. */
   let held: Readonly<Record<string, AgentTurnState>> | null = null;
