@@ -4,9 +4,10 @@ import { readdirSync, readFileSync } from "node:fs";
 
 const CLOCK_TICKS = 100;
 
-function statFields(pid: number): string[] | null {
+/** The stat(5) fields of a process ("1234") or one of its threads ("1234/task/1235"), or null if it is gone. */
+function statFields(entry: string | number): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
     // Fields after the command name, which may contain spaces: field 3 (state) is at index 0.
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
@@ -14,12 +15,25 @@ function statFields(pid: number): string[] | null {
   }
 }
 
+/** utime + stime from statFields, in seconds: stat(5) fields 14 and 15 sit at 11 and 12 there. */
+function cpuSeconds(fields: string[]): number {
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** The numeric entries of a /proc directory (process or thread ids); empty if it cannot be read. */
+function ids(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+}
+
 /** utime + stime of one process, in seconds. */
 export function processCpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   const fields = statFields(pid);
-  // stat(5) fields 14 and 15 (utime, stime) sit at 11 and 12 here.
-  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS : Number.NaN;
+  return fields ? cpuSeconds(fields) : Number.NaN;
 }
 
 /** Resident set size of one process, in bytes. */
@@ -41,15 +55,8 @@ export function groupRssBytes(pgid: number | undefined): number {
   if (pgid === undefined) return Number.NaN;
   let total = 0;
   let found = false;
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return Number.NaN;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = statFields(Number(entry));
+  for (const entry of ids("/proc")) {
+    const fields = statFields(entry);
     // stat(5) field 5 (pgrp) sits at index 2.
     if (!fields || Number(fields[2]) !== pgid) continue;
     const rss = processRssBytes(Number(entry));
@@ -64,15 +71,8 @@ export function groupRssBytes(pgid: number | undefined): number {
 /** Whether any process of the group is still alive (zombies aside). */
 export function groupAlive(pgid: number | undefined): boolean {
   if (pgid === undefined) return false;
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return false;
-  }
-  return entries.some((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    const fields = statFields(Number(entry));
+  return ids("/proc").some((entry) => {
+    const fields = statFields(entry);
     return fields !== null && fields[0] !== "Z" && Number(fields[2]) === pgid;
   });
 }
@@ -97,39 +97,24 @@ function processLabel(pid: string): string | null {
 }
 
 /**
- * Every thread's times now (Linux: /proc/<pid>/task/<tid>/stat and
+ * Every thread's times now (Linux: /proc/<pid>/task/<tid>/stat, comm and
  * schedstat; empty elsewhere). Two readings bracket a measurement; in
  * between nothing is read, so the measurement is not disturbed.
  */
 export function threadTimes(): Map<string, ThreadTimes> {
   const out = new Map<string, ThreadTimes>();
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
+  for (const pid of ids("/proc")) {
     const label = processLabel(pid);
     if (!label) continue;
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
+    for (const tid of ids(`/proc/${pid}/task`)) {
+      const task = `${pid}/task/${tid}`;
+      const fields = statFields(task);
+      if (!fields) continue;
       try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        const thread = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const thread = readFileSync(`/proc/${task}/comm`, "utf8").trim();
         // schedstat: time on a CPU, time waiting on a run queue (ns), time slices.
-        const waitNs = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]);
-        out.set(`${pid}/${tid}`, {
-          label: `${label}: ${thread}`,
-          cpuS: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
-          waitS: waitNs / 1e9,
-        });
+        const waitNs = Number(readFileSync(`/proc/${task}/schedstat`, "utf8").split(" ")[1]);
+        out.set(`${pid}/${tid}`, { label: `${label}: ${thread}`, cpuS: cpuSeconds(fields), waitS: waitNs / 1e9 });
       } catch {
         // The thread ended while being read.
       }
